@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from app.auth.models import Role
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=128)])
+    remember = BooleanField("在此设备上保持登录")
+
+
+def _coerce_optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        "用户名",
+        validators=[
+            DataRequired("请输入用户名。"),
+            Length(min=3, max=64, message="用户名长度为3–64个字符。"),
+            Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和短横线。"),
+        ],
+    )
+    display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=64)])
+    role = SelectField("角色", choices=[(r.value, r.label) for r in Role])
+    district_id = SelectField("所属区县", coerce=_coerce_optional_int, validators=[Optional()])
+    school_id = SelectField("所属学校", coerce=_coerce_optional_int, validators=[Optional()])
+    password = PasswordField(
+        "密码", validators=[Optional(), Length(min=8, max=128, message="密码至少8位。")],
+        description="新建账号必填；编辑时留空表示不修改。",
+    )
+    active = BooleanField("启用", default=True)

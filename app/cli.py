@@ -1,0 +1,55 @@
+"""Command-line verbs: `flask users create-admin`, `flask demo load`."""
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from app.errors import DomainError
+from app.extensions import db
+
+users_cli = AppGroup("users", help="账号管理")
+demo_cli = AppGroup("demo", help="示例数据")
+
+
+@users_cli.command("create-admin")
+@click.option("--username", prompt="用户名")
+@click.option("--name", "display_name", prompt="姓名")
+@click.password_option("--password", prompt="密码")
+def create_admin(username: str, display_name: str, password: str) -> None:
+    """Create a city administrator for a real deployment."""
+    from app.auth.services import create_city_admin
+
+    try:
+        create_city_admin(username, display_name, password)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"已创建市级管理员 {username}。")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="数据库已有数据时什么也不做")
+@click.option("--teachers", default=2000, show_default=True, help="示例教师人数（约数）")
+def load_demo(if_empty: bool, teachers: int) -> None:
+    """Load the demo city: 4 districts, about 60 schools, about 2,000 teachers, one login per role."""
+    from app.demo import DEMO_PASSWORD, load, print_logins
+    from app.orgs.models import District
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(District)):
+        if if_empty:
+            click.echo("数据库已有数据，跳过示例数据。")
+            print_logins(click.echo)
+            return
+        raise click.ClickException("数据库已有数据；示例数据只能载入空数据库。")
+    load(teachers=teachers)
+    db.session.commit()
+    click.echo(f"示例城市已载入（所有示例账号的密码均为 {DEMO_PASSWORD}）。")
+    print_logins(click.echo)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

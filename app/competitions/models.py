@@ -1,0 +1,265 @@
+"""The competition (R-COMP-1), its stages, subjects (R-COMP-2), and each teacher's roster entry."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.orgs.models import School
+from app.timeutil import utcnow
+
+RATIO = sa.Numeric(6, 4)
+
+
+class StageKind(enum.StrEnum):
+    PRELIMINARY = "preliminary"
+    SEMIFINAL = "semifinal"
+    FINAL = "final"
+
+    @property
+    def label(self) -> str:
+        return {"preliminary": "初赛", "semifinal": "复赛", "final": "决赛"}[self.value]
+
+    @property
+    def order(self) -> int:
+        return ["preliminary", "semifinal", "final"].index(self.value)
+
+
+class Level(enum.StrEnum):
+    """School level of a subject (R-COMP-2)."""
+
+    PRIMARY = "primary"
+    JUNIOR = "junior"
+
+    @property
+    def label(self) -> str:
+        return {"primary": "小学", "junior": "初中"}[self.value]
+
+
+class Group(enum.StrEnum):
+    """R-GRP-1 groups."""
+
+    PRIMARY_YOUTH = "primary_youth"
+    JUNIOR_YOUTH = "junior_youth"
+    SENIOR = "senior"
+
+    @property
+    def label(self) -> str:
+        return {"primary_youth": "小学青年组", "junior_youth": "初中青年组", "senior": "中老年组"}[self.value]
+
+
+class EntryStatus(enum.StrEnum):
+    """R-ROS-1 statuses."""
+
+    COMPETING = "competing"
+    EXEMPT = "exempt"
+    EXCLUDED = "excluded"
+
+    @property
+    def label(self) -> str:
+        return {"competing": "参赛", "exempt": "免赛", "excluded": "不在参赛范围"}[self.value]
+
+
+class Rounding(enum.StrEnum):
+    """R-Q-3 rounding policies."""
+
+    PER_UNIT = "per_unit"
+    LARGEST_REMAINDER = "largest_remainder"
+
+    @property
+    def label(self) -> str:
+        return {"per_unit": "各单位分别四舍五入", "largest_remainder": "最大余数法（总数不变）"}[self.value]
+
+
+class SubjectKind(enum.StrEnum):
+    """Decides the final's featured item (R-FORM-2)."""
+
+    MUSIC = "music"
+    ART = "art"
+    PE = "pe"
+    IT = "it"
+    SOCIAL = "social"
+    OTHER = "other"
+
+    @property
+    def featured_item(self) -> str:
+        return {
+            "music": "乐器演奏",
+            "art": "创意绘画",
+            "pe": "技能展示",
+            "it": "实操演示",
+            "social": "即兴演讲",
+            "other": "教学设计展示",
+        }[self.value]
+
+
+class Competition(db.Model):
+    """A season (赛事) with every configurable rule value of SPEC.md; defaults are the seed's."""
+
+    __tablename__ = "competitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(128))
+    year: Mapped[int]
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # R-GRP-1
+    youth_cutoff: Mapped[date] = mapped_column(default=date(1980, 1, 1))
+    # R-ROS-3
+    award_window_years: Mapped[int] = mapped_column(default=5)
+    # R-ROS-4: born before these dates = fewer than five years to retirement
+    retire_male_before: Mapped[date] = mapped_column(default=date(1965, 9, 1))
+    retire_female_before: Mapped[date] = mapped_column(default=date(1970, 9, 1))
+    # R-Q-1 / R-Q-2 / R-Q-3
+    semifinal_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.30"))
+    semifinal_recommend_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.60"))
+    final_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.10"))
+    final_recommend_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.60"))
+    rounding: Mapped[Rounding] = mapped_column(default=Rounding.PER_UNIT)
+    # R-PANEL-1 / R-SCORE-3 / R-RANK-1
+    panel_min_judges: Mapped[int] = mapped_column(default=3)
+    trim_threshold: Mapped[int] = mapped_column(default=5)
+    rank_by_subject: Mapped[bool] = mapped_column(default=False)
+    # R-AW-1 / R-AW-3
+    semifinal_first_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.20"))
+    semifinal_second_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.30"))
+    final_first_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.20"))
+    final_second_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.30"))
+    final_third_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.50"))
+    team_award_ratio: Mapped[Decimal] = mapped_column(RATIO, default=Decimal("0.20"))
+    # R-PUB-2
+    listing_days: Mapped[int] = mapped_column(default=5)
+    objection_requires_identity: Mapped[bool] = mapped_column(default=True)
+
+    stages: Mapped[list["Stage"]] = relationship(
+        back_populates="competition", order_by="Stage.position", cascade="all, delete-orphan"
+    )
+    subjects: Mapped[list["Subject"]] = relationship(
+        back_populates="competition", order_by="Subject.position", cascade="all, delete-orphan"
+    )
+
+    def stage(self, kind: StageKind) -> "Stage":
+        return next(s for s in self.stages if s.kind == kind)
+
+
+class Stage(db.Model):
+    """One of the three rounds (R-COMP-1) with its deadline and its per-stage switches."""
+
+    __tablename__ = "stages"
+    __table_args__ = (sa.UniqueConstraint("competition_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[StageKind]
+    position: Mapped[int]  # 0, 1, 2 — display order
+    deadline: Mapped[date | None]  # preliminary: roster + preliminary list deadline (R-ROS-5)
+    blind: Mapped[bool] = mapped_column(default=False)  # R-X-1
+    announce_scores: Mapped[bool] = mapped_column(default=False)  # R-X-3 当场亮分
+    live_display: Mapped[bool] = mapped_column(default=False)  # R-X-3 opt-in
+    frozen_at: Mapped[datetime | None]  # quotas frozen (R-Q-*)
+
+    competition: Mapped[Competition] = relationship(back_populates="stages")
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+class Subject(db.Model):
+    """R-COMP-2: a subject with its school level; ``kind`` picks the final's featured item."""
+
+    __tablename__ = "subjects"
+    __table_args__ = (sa.UniqueConstraint("competition_id", "level", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    level: Mapped[Level]
+    name: Mapped[str] = mapped_column(sa.String(32))
+    kind: Mapped[SubjectKind] = mapped_column(default=SubjectKind.OTHER)
+    position: Mapped[int] = mapped_column(default=0)
+
+    competition: Mapped[Competition] = relationship(back_populates="subjects")
+
+    @property
+    def label(self) -> str:
+        return f"{self.level.label}{self.name}"
+
+
+class Entry(db.Model):
+    """One teacher on one school's roster for one competition (R-ROS-1).
+
+    ``status`` is the status in force: an exemption still awaiting district approval leaves it
+    COMPETING (R-ROS-4). Birth date and sex are derived from the ID number (R-ROS-2), the group from
+    birth date and subject (R-GRP-1). ``entrant_number`` is the public number, unique per competition.
+    """
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        sa.UniqueConstraint("competition_id", "id_number"),
+        sa.UniqueConstraint("competition_id", "entrant_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    entrant_number: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(64))
+    id_number: Mapped[str] = mapped_column(sa.String(18))  # private (R-PUB-1)
+    sex: Mapped[str] = mapped_column(sa.String(1))  # 男 / 女, derived
+    birth_date: Mapped[date]  # private, derived
+    phone: Mapped[str | None] = mapped_column(sa.String(20))  # private
+    subject_id: Mapped[int] = mapped_column(sa.ForeignKey("subjects.id"), index=True)
+    group: Mapped[Group]
+    status: Mapped[EntryStatus] = mapped_column(default=EntryStatus.COMPETING, index=True)
+    status_reason: Mapped[str | None] = mapped_column(sa.String(200))  # why excluded / exempt (private for exemptions)
+    award_name: Mapped[str | None] = mapped_column(sa.String(200))  # R-ROS-3 first prize, county level or higher
+    award_year: Mapped[int | None]
+    disqualified_at: Mapped[datetime | None]  # R-PUB-2 upheld for fraud
+    disqualified_note: Mapped[str | None] = mapped_column(sa.String(500))  # public note
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    competition: Mapped[Competition] = relationship()
+    school: Mapped[School] = relationship()
+    subject: Mapped[Subject] = relationship()
+
+    @property
+    def is_competing(self) -> bool:
+        return self.status == EntryStatus.COMPETING and self.disqualified_at is None
+
+
+class AdvanceRoute(enum.StrEnum):
+    RECOMMENDED = "recommended"
+    DRAWN = "drawn"
+
+    @property
+    def label(self) -> str:
+        return {"recommended": "推荐", "drawn": "抽取"}[self.value]
+
+
+class StageEntrant(db.Model):
+    """A teacher who advanced into the semifinal or final, and how (R-Q-4, R-DRAW-1).
+
+    Preliminary competitors are not stored here: they are every competing entry.
+    """
+
+    __tablename__ = "stage_entrants"
+    __table_args__ = (sa.UniqueConstraint("stage_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    route: Mapped[AdvanceRoute]
+    draw_id: Mapped[int | None] = mapped_column(sa.ForeignKey("draws.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    stage: Mapped[Stage] = relationship()
+    entry: Mapped[Entry] = relationship()

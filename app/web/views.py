@@ -1,0 +1,40 @@
+"""Home and the signed-in landing page."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.orgs.models import District, School
+from app.web import bp
+from app.web.access import ALL_ROLES, public, roles_required
+from app.web.templating import endpoint_exists
+
+
+@bp.route("/")
+@public
+def index():
+    """Signed in: the dashboard. Otherwise the public portal, for the people checking lists."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.dashboard"))
+    if endpoint_exists("public.index"):
+        return redirect(url_for("public.index"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/dashboard")
+@roles_required(*ALL_ROLES)
+def dashboard():
+    scope = current_user.school_scope_clause()
+    school_count = db.session.scalar(sa.select(sa.func.count()).select_from(School).where(scope))
+    district_count = db.session.scalar(sa.select(sa.func.count()).select_from(District))
+    return render_template("web/dashboard.html", school_count=school_count, district_count=district_count)
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """For the load balancer: the app answers and the database is reachable."""
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}

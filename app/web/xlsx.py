@@ -1,0 +1,171 @@
+"""xlsx in and out (R-XLS-1 exports; the reading half of every all-or-nothing import, R-ROS-6)."""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Any, Iterable, Sequence
+from urllib.parse import quote
+
+from flask import Response
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from app.errors import DomainError
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A one-sheet workbook with a bold, frozen header row; text columns stay text."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=sheet_title[:31] or "Sheet1")
+    ws.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = max(10, len(str(header)) * 2 + 4)
+    from openpyxl.cell import WriteOnlyCell
+
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(ws, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        header_cells.append(cell)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append([_cell_value(v) for v in row])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell_value(value: Any) -> Any:
+    # Decimals are written as text with their exact digits: a score of 87.50 must not become 87.5.
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return f"{value}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
+def download_response(data: bytes, filename: str, mimetype: str = XLSX_MIME) -> Response:
+    """An attachment with a UTF-8 file name (Chinese names survive every browser)."""
+    response = Response(data, mimetype=mimetype)
+    ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def xlsx_response(filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    """R-XLS-1: any admin table as an xlsx download."""
+    return download_response(xlsx_bytes(sheet_title, headers, rows), filename)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad cell of an import: row as Excel numbers it, column header, reason in Chinese."""
+
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行「{self.column}」：{self.reason}"
+
+
+class ImportRejected(DomainError):
+    """The whole file is refused (R-ROS-6); ``problems`` lists every bad row at once."""
+
+    def __init__(self, message: str, problems: Sequence[RowProblem] = ()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@dataclass
+class SheetRows:
+    headers: list[str]
+    rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, {header: value})
+
+
+def read_sheet(
+    stream: IO[bytes],
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    *,
+    max_rows: int = 50_000,
+) -> SheetRows:
+    """Read the first sheet of an uploaded xlsx into header-keyed rows, or refuse it whole.
+
+    Refuses with a Chinese reason: a file that is not xlsx (including old .xls and CSV), an empty
+    sheet, missing or renamed headers, merged cells, more than ``max_rows`` rows. Blank rows are
+    skipped; cell values are returned as openpyxl gives them (callers check types per column).
+    """
+    data = stream.read()
+    if not data:
+        raise ImportRejected("上传的文件是空的，请选择填写好的 xlsx 文件。")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportRejected("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为”xlsx 格式后再上传。")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportRejected("文件不是 xlsx 格式（可能是 CSV、WPS 或图片），请使用下载的模板填写后上传。")
+    try:
+        # Not read-only: merged-cell ranges are only known to a full workbook.
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception:  # openpyxl raises many types for damaged files
+        raise ImportRejected("无法读取该 xlsx 文件，文件可能已损坏，请重新保存后上传。") from None
+    ws = wb.worksheets[0]
+    if ws.max_row > max_rows + 1:
+        raise ImportRejected(f"文件行数过多（{ws.max_row - 1} 行），一次最多导入 {max_rows} 行，请分批导入。")
+    if ws.merged_cells.ranges:
+        where = "、".join(str(r) for r in list(ws.merged_cells.ranges)[:5])
+        raise ImportRejected(f"表格中有合并单元格（{where}），请取消合并后每行填写一名教师再上传。")
+    rows_iter = ws.iter_rows(values_only=True)
+    header_row = next(rows_iter, None)
+    if header_row is None or all(v is None for v in header_row):
+        raise ImportRejected("表格是空的：第1行应为表头，从第2行开始每行一条记录。")
+    headers = [str(v).strip() if v is not None else "" for v in header_row]
+    missing = [h for h in required if h not in headers]
+    if missing:
+        raise ImportRejected(
+            "表头不符合模板：缺少「" + "」「".join(missing) + "」。请使用下载的模板，不要修改或删除表头。"
+        )
+    known = set(required) | set(optional)
+    positions = {h: i for i, h in enumerate(headers) if h in known}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, values in enumerate(rows_iter, start=2):
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        record = {h: (values[i] if i < len(values) else None) for h, i in positions.items()}
+        rows.append((number, record))
+    if not rows:
+        raise ImportRejected("表格只有表头，没有数据行。")
+    return SheetRows(headers=headers, rows=rows)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as trimmed text ('' for empty); dates become YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def yes_no(value: Any) -> bool | None:
+    """是/否 (also Y/N, 1/0, true/false) → bool; None when unreadable."""
+    text = cell_text(value).lower()
+    if text in {"是", "y", "yes", "1", "true", "√"}:
+        return True
+    if text in {"否", "n", "no", "0", "false", ""}:
+        return False
+    return None
