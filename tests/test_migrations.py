@@ -30,7 +30,7 @@ def test_upgrade_to_head_matches_the_models_and_downgrades_cleanly(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x", "TESTING": True})
     try:
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
             with db.engine.connect() as connection:
                 context = MigrationContext.configure(connection, opts={"compare_type": True})
                 diff = compare_metadata(context, db.metadata)
