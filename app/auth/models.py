@@ -1,7 +1,6 @@
 """Users, roles and scopes (R-ROLE-1)."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -9,25 +8,17 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.enums import LabelledEnum
 from app.extensions import db
 from app.orgs.models import District, School
 from app.timeutil import utcnow
 
 
-class Role(enum.StrEnum):
-    CITY_ADMIN = "city_admin"
-    DISTRICT_ADMIN = "district_admin"
-    SCHOOL_ADMIN = "school_admin"
-    JUDGE = "judge"
-
-    @property
-    def label(self) -> str:
-        return {
-            "city_admin": "市教育局管理员",
-            "district_admin": "区县教育局管理员",
-            "school_admin": "学校管理员",
-            "judge": "评委",
-        }[self.value]
+class Role(LabelledEnum):
+    CITY_ADMIN = "city_admin", "市教育局管理员"
+    DISTRICT_ADMIN = "district_admin", "区县教育局管理员"
+    SCHOOL_ADMIN = "school_admin", "学校管理员"
+    JUDGE = "judge", "评委"
 
 
 class User(UserMixin, db.Model):

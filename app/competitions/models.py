@@ -1,13 +1,13 @@
 """The competition (R-COMP-1), its stages, subjects (R-COMP-2), and each teacher's roster entry."""
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.enums import LabelledEnum
 from app.extensions import db
 from app.orgs.models import School
 from app.timeutil import utcnow
@@ -15,86 +15,59 @@ from app.timeutil import utcnow
 RATIO = sa.Numeric(6, 4)
 
 
-class StageKind(enum.StrEnum):
-    PRELIMINARY = "preliminary"
-    SEMIFINAL = "semifinal"
-    FINAL = "final"
-
-    @property
-    def label(self) -> str:
-        return {"preliminary": "初赛", "semifinal": "复赛", "final": "决赛"}[self.value]
+class StageKind(LabelledEnum):
+    PRELIMINARY = "preliminary", "初赛"
+    SEMIFINAL = "semifinal", "复赛"
+    FINAL = "final", "决赛"
 
     @property
     def order(self) -> int:
         return ["preliminary", "semifinal", "final"].index(self.value)
 
 
-class Level(enum.StrEnum):
+class Level(LabelledEnum):
     """School level of a subject (R-COMP-2)."""
 
-    PRIMARY = "primary"
-    JUNIOR = "junior"
-
-    @property
-    def label(self) -> str:
-        return {"primary": "小学", "junior": "初中"}[self.value]
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
 
 
-class Group(enum.StrEnum):
+class Group(LabelledEnum):
     """R-GRP-1 groups."""
 
-    PRIMARY_YOUTH = "primary_youth"
-    JUNIOR_YOUTH = "junior_youth"
-    SENIOR = "senior"
-
-    @property
-    def label(self) -> str:
-        return {"primary_youth": "小学青年组", "junior_youth": "初中青年组", "senior": "中老年组"}[self.value]
+    PRIMARY_YOUTH = "primary_youth", "小学青年组"
+    JUNIOR_YOUTH = "junior_youth", "初中青年组"
+    SENIOR = "senior", "中老年组"
 
 
-class EntryStatus(enum.StrEnum):
+class EntryStatus(LabelledEnum):
     """R-ROS-1 statuses."""
 
-    COMPETING = "competing"
-    EXEMPT = "exempt"
-    EXCLUDED = "excluded"
-
-    @property
-    def label(self) -> str:
-        return {"competing": "参赛", "exempt": "免赛", "excluded": "不在参赛范围"}[self.value]
+    COMPETING = "competing", "参赛"
+    EXEMPT = "exempt", "免赛"
+    EXCLUDED = "excluded", "不在参赛范围"
 
 
-class Rounding(enum.StrEnum):
+class Rounding(LabelledEnum):
     """R-Q-3 rounding policies."""
 
-    PER_UNIT = "per_unit"
-    LARGEST_REMAINDER = "largest_remainder"
-
-    @property
-    def label(self) -> str:
-        return {"per_unit": "各单位分别四舍五入", "largest_remainder": "最大余数法（总数不变）"}[self.value]
+    PER_UNIT = "per_unit", "各单位分别四舍五入"
+    LARGEST_REMAINDER = "largest_remainder", "最大余数法（总数不变）"
 
 
-class SubjectKind(enum.StrEnum):
-    """Decides the final's featured item (R-FORM-2)."""
+class SubjectKind(LabelledEnum):
+    """Decides the final's featured item (R-FORM-2): the label is that item."""
 
-    MUSIC = "music"
-    ART = "art"
-    PE = "pe"
-    IT = "it"
-    SOCIAL = "social"
-    OTHER = "other"
+    MUSIC = "music", "乐器演奏"
+    ART = "art", "创意绘画"
+    PE = "pe", "技能展示"
+    IT = "it", "实操演示"
+    SOCIAL = "social", "即兴演讲"
+    OTHER = "other", "教学设计展示"
 
     @property
     def featured_item(self) -> str:
-        return {
-            "music": "乐器演奏",
-            "art": "创意绘画",
-            "pe": "技能展示",
-            "it": "实操演示",
-            "social": "即兴演讲",
-            "other": "教学设计展示",
-        }[self.value]
+        return self.label
 
 
 class Competition(db.Model):
@@ -236,13 +209,9 @@ class Entry(db.Model):
         return self.status == EntryStatus.COMPETING and self.disqualified_at is None
 
 
-class AdvanceRoute(enum.StrEnum):
-    RECOMMENDED = "recommended"
-    DRAWN = "drawn"
-
-    @property
-    def label(self) -> str:
-        return {"recommended": "推荐", "drawn": "抽取"}[self.value]
+class AdvanceRoute(LabelledEnum):
+    RECOMMENDED = "recommended", "推荐"
+    DRAWN = "drawn", "抽取"
 
 
 class StageEntrant(db.Model):

@@ -1,29 +1,17 @@
 """R-ORG-1/2: city → district → school, and village schools affiliated to a central school."""
 from __future__ import annotations
 
-import enum
-
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.enums import LabelledEnum
 from app.extensions import db
 
 
-class SchoolLevel(enum.StrEnum):
-    PRIMARY = "primary"
-    JUNIOR = "junior"
-    NINE_YEAR = "nine_year"
-
-    @property
-    def label(self) -> str:
-        return {"primary": "小学", "junior": "初中", "nine_year": "九年一贯"}[self.value]
-
-    @classmethod
-    def from_label(cls, text: str) -> "SchoolLevel | None":
-        for level in cls:
-            if text in (level.value, level.label):
-                return level
-        return None
+class SchoolLevel(LabelledEnum):
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    NINE_YEAR = "nine_year", "九年一贯"
 
 
 class City(db.Model):
