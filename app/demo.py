@@ -164,7 +164,7 @@ def _extend(competition: Competition) -> None:
         try:
             module = importlib.import_module(f"app.{domain}.demo")
         except ModuleNotFoundError as error:
-            if error.name != f"app.{domain}.demo":
+            if error.name not in (f"app.{domain}", f"app.{domain}.demo"):
                 raise
             continue
         module.extend_demo(competition)

@@ -19,6 +19,13 @@ BLUEPRINTS = [
     "app.auth.views",
     "app.orgs.views",
     "app.audit.views",
+    "app.competitions.views",
+    "app.rosters.views",
+    "app.judging.views",
+    "app.advancement.views",
+    "app.public.views",
+    "app.public.admin_views",
+    "app.awards.views",
 ]
 
 

@@ -1,0 +1,124 @@
+"""Stage results for other domains (advancement suggestions, awards): R-SCORE-3 aggregates, R-RANK-1 ranks.
+
+Ranks compare the published figures (aggregate and item aggregates, each rounded once to 0.01):
+two teachers shown with the same 88.50 are told apart by the tie-breaks, never by hidden digits.
+An item aggregate applies R-SCORE-3 to that item's weighted points (score / max × weight) across the
+submitted sheets — the item's own highest and lowest are the ones dropped.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Collection
+
+import sqlalchemy as sa
+
+from app.competitions.models import Group, Stage
+from app.competitions.queries import competitors_stmt
+from app.extensions import db
+from app.judging.models import Appearance, FormItem, ItemScore, Panel, ScoreSheet, SheetStatus
+from app.judging.scoring import aggregate, item_points, rank_entries, round_score
+
+__all__ = ["EntryResult", "stage_results", "rank_entries", "sheet_totals"]
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    entry_id: int
+    aggregate: Decimal | None  # R-SCORE-3; None until panel_min_judges sheets are submitted
+    rank: int | None  # R-RANK-1 within stage × group (× subject when competition.rank_by_subject)
+    group: Group
+    subject_id: int
+    sheets_submitted: int
+    item_aggregates: tuple[Decimal, ...]  # per item, highest weight first — the tie-break keys
+
+
+def ordered_items(items: Collection[FormItem]) -> list[FormItem]:
+    """Items by weight descending (the R-RANK-1 tie-break order), form position breaking equal weights."""
+    return sorted(items, key=lambda i: (-i.weight, i.position))
+
+
+def sheet_totals(sheet_ids: Collection[int]) -> dict[int, Fraction]:
+    """Unrounded R-SCORE-1 totals of the given sheets, in one query."""
+    if not sheet_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(ItemScore.sheet_id, ItemScore.value, FormItem.max_points, FormItem.weight)
+        .join(FormItem, FormItem.id == ItemScore.item_id)
+        .where(ItemScore.sheet_id.in_(list(sheet_ids)))
+    ).all()
+    totals: dict[int, Fraction] = {sid: Fraction(0) for sid in sheet_ids}
+    for sheet_id, value, max_points, weight in rows:
+        if value is not None:
+            totals[sheet_id] += item_points(value, max_points, weight)
+    return totals
+
+
+def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None) -> list[EntryResult]:
+    """R-SCORE-3 aggregates and R-RANK-1 ranks of every competitor of ``stage`` (three queries).
+
+    Ranks are computed over the whole stage even when ``entry_ids`` narrows the rows returned.
+    """
+    competition = stage.competition
+    base = competitors_stmt(stage).subquery()
+    competitors = db.session.execute(
+        sa.select(base.c.id, base.c.group, base.c.subject_id, Appearance.panel_id, Panel.form_id)
+        .select_from(base)
+        .outerjoin(Appearance, sa.and_(Appearance.entry_id == base.c.id, Appearance.stage_id == stage.id))
+        .outerjoin(Panel, Panel.id == Appearance.panel_id)
+        .order_by(base.c.entrant_number)
+    ).all()
+    form_ids = {row.form_id for row in competitors if row.form_id is not None}
+    items_by_form: dict[int, list[FormItem]] = defaultdict(list)
+    if form_ids:
+        for item in db.session.scalars(sa.select(FormItem).where(FormItem.form_id.in_(form_ids))):
+            items_by_form[item.form_id].append(item)
+    scores = db.session.execute(
+        sa.select(ScoreSheet.entry_id, ScoreSheet.panel_id, ScoreSheet.id, ItemScore.item_id, ItemScore.value)
+        .join(Panel, Panel.id == ScoreSheet.panel_id)
+        .join(ItemScore, ItemScore.sheet_id == ScoreSheet.id)
+        .where(Panel.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)
+    ).all()
+    # entry → sheet → item → value
+    sheets: dict[int, dict[int, dict[int, Decimal | None]]] = defaultdict(lambda: defaultdict(dict))
+    panel_of = {row.id: row.panel_id for row in competitors}
+    for entry_id, panel_id, sheet_id, item_id, value in scores:
+        if panel_of.get(entry_id) == panel_id:
+            sheets[entry_id][sheet_id][item_id] = value
+
+    threshold, minimum = competition.trim_threshold, competition.panel_min_judges
+    computed: list[tuple[EntryResult, tuple]] = []
+    for row in competitors:
+        items = ordered_items(items_by_form.get(row.form_id, []))
+        entry_sheets = sheets.get(row.id, {})
+        result_aggregate: Decimal | None = None
+        item_aggs: tuple[Decimal, ...] = ()
+        if items and len(entry_sheets) >= max(minimum, 1):
+            per_item = [
+                [item_points(values.get(i.id) or Decimal(0), i.max_points, i.weight) for values in entry_sheets.values()]
+                for i in items
+            ]
+            totals = [sum(column) for column in zip(*per_item)]
+            result_aggregate = round_score(aggregate(totals, threshold))
+            item_aggs = tuple(round_score(aggregate(points, threshold)) for points in per_item)
+        scope = (row.group, row.subject_id if competition.rank_by_subject else None)
+        computed.append((
+            EntryResult(row.id, result_aggregate, None, row.group, row.subject_id, len(entry_sheets), item_aggs),
+            scope,
+        ))
+
+    by_scope: dict[tuple, list[EntryResult]] = defaultdict(list)
+    for result, scope in computed:
+        by_scope[scope].append(result)
+    ranks: dict[int, int | None] = {}
+    for results in by_scope.values():
+        ranks.update(rank_entries([(r.entry_id, r.aggregate, r.item_aggregates) for r in results]))
+    wanted = set(entry_ids) if entry_ids is not None else None
+    return [
+        EntryResult(r.entry_id, r.aggregate, ranks[r.entry_id], r.group, r.subject_id, r.sheets_submitted,
+                    r.item_aggregates)
+        for r, _ in computed
+        if wanted is None or r.entry_id in wanted
+    ]

@@ -1,0 +1,586 @@
+"""Judging verbs: forms, panels, recusal, scoring sheets. Flush, never commit."""
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+from typing import Mapping, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import selectinload
+
+from app.advancement.draw import DrawError, PoolEntry, pool_commitment, run_draw
+from app.advancement.models import Draw, DrawPurpose, DrawStatus
+from app.audit import services as audit
+from app.auth.models import Role, User
+from app.competitions.models import Competition, Entry, Group, Stage, StageKind, Subject
+from app.competitions.queries import competitors_stmt
+from app.errors import DomainError, NotAllowed, NotFound
+from app.extensions import db
+from app.judging.models import (
+    Appearance, FormItem, ItemScore, Panel, PanelJudge, PanelStatus, ScoreForm, ScoreSheet, SheetStatus,
+)
+from app.judging.scoring import (
+    CENT, FINAL_ITEMS, PRELIMINARY_ITEMS, parse_score, round_score, validate_form, weighted_total,
+)
+from app.orgs.models import District, School
+from app.timeutil import utcnow
+
+
+class SheetConflict(DomainError):
+    """The sheet changed elsewhere, or is locked: the client must reload (HTTP 409)."""
+
+    status_code = 409
+
+
+# ---------------------------------------------------------------- forms (R-FORM-1, R-FORM-2)
+
+def default_form(stage: Stage) -> ScoreForm | None:
+    return db.session.scalar(
+        sa.select(ScoreForm).where(ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id.is_(None))
+    )
+
+
+def ensure_default_forms(competition: Competition) -> dict[StageKind, ScoreForm]:
+    """R-FORM-1/2: the seed's forms for every stage of ``competition`` (created once)."""
+    forms = {}
+    for stage in competition.stages:
+        form = default_form(stage)
+        if form is None:
+            rows = FINAL_ITEMS if stage.kind == StageKind.FINAL else PRELIMINARY_ITEMS
+            form = ScoreForm(stage=stage, name=f"{stage.label}评分表")
+            for position, (name, weight, featured) in enumerate(rows):
+                form.items.append(FormItem(name=name, weight=weight, max_points=Decimal("100"),
+                                           position=position, is_featured=featured))
+            db.session.add(form)
+            db.session.flush()
+        forms[stage.kind] = form
+    return forms
+
+
+def form_for(stage: Stage, unit_school_id: int | None) -> ScoreForm:
+    """The form a panel uses: the unit's own preliminary form if it made one, else the stage's default."""
+    if stage.kind == StageKind.PRELIMINARY and unit_school_id is not None:
+        own = db.session.scalar(sa.select(ScoreForm).where(
+            ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id == unit_school_id))
+        if own is not None:
+            return own
+    form = default_form(stage) or ensure_default_forms(stage.competition)[stage.kind]
+    return form
+
+
+def save_school_form(stage: Stage, school: School, items: Sequence[tuple[str, Decimal, Decimal]], *, by: User) -> ScoreForm:
+    """R-FORM-1: a unit's own preliminary form (e.g. with 普通话 added); weights must sum to exactly 100."""
+    if stage.kind != StageKind.PRELIMINARY:
+        raise DomainError("只有初赛可以由组织学校自定义评分表；复赛、决赛使用统一评分表。")
+    if school.unit_id != school.id:
+        raise DomainError(f"{school.name}的初赛由{school.unit.name}组织，评分表由组织学校制定。")
+    validate_form(items)
+    form = db.session.scalar(sa.select(ScoreForm).where(
+        ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id == school.id))
+    before = None
+    if form is not None:
+        used = db.session.scalar(sa.select(sa.func.count(ItemScore.id)).join(FormItem).where(FormItem.form_id == form.id))
+        if used:
+            raise DomainError("该评分表已有评委打分，不能再修改评分项目和权重。")
+        before = {"items": [f"{i.name} {i.weight}%/{i.max_points}" for i in form.items]}
+        form.items.clear()
+        db.session.flush()
+    else:
+        form = ScoreForm(stage=stage, owner_school=school, name=f"{school.name}初赛评分表")
+        db.session.add(form)
+    for position, (name, weight, max_points) in enumerate(items):
+        form.items.append(FormItem(name=name.strip(), weight=weight, max_points=max_points, position=position))
+    db.session.flush()
+    # Panels of this unit that have no scores yet switch to the new form.
+    db.session.execute(sa.update(Panel).where(
+        Panel.stage_id == stage.id, Panel.unit_school_id == school.id,
+        ~sa.exists().where(ScoreSheet.panel_id == Panel.id)).values(form_id=form.id))
+    audit.record(by, "judging.form_saved", "score_form", form.id, f"保存{school.name}初赛评分表", before=before,
+                 after={"items": [f"{n} {w}%/{m}" for n, w, m in items]}, competition_id=stage.competition_id,
+                 district_id=school.district_id, school_id=school.id)
+    return form
+
+
+# ---------------------------------------------------------------- scope (R-ROLE-1)
+
+def can_manage_panel(user: User, panel: Panel) -> bool:
+    """Preliminary: the unit's school admin and its district; semifinal: the district; final: the city."""
+    kind = panel.stage.kind
+    if user.role == Role.CITY_ADMIN:
+        return True
+    if kind == StageKind.PRELIMINARY and panel.unit_school is not None:
+        return user.can_manage_school(panel.unit_school) and (
+            user.role != Role.SCHOOL_ADMIN or user.school_id == panel.unit_school_id)
+    if kind == StageKind.SEMIFINAL:
+        return user.can_manage_district(panel.district_id)
+    return False
+
+
+def check_manage(user: User, panel: Panel) -> None:
+    if not can_manage_panel(user, panel):
+        raise NotAllowed("您无权管理该评委组。")
+
+
+def panels_scope_clause(user: User):
+    """``can_manage_panel`` as SQL on Panel (joined with Stage)."""
+    if user.role == Role.CITY_ADMIN:
+        return sa.true()
+    if user.role == Role.DISTRICT_ADMIN:
+        return sa.or_(
+            Panel.district_id == user.district_id,
+            Panel.unit_school_id.in_(sa.select(School.id).where(School.district_id == user.district_id)),
+        )
+    if user.role == Role.SCHOOL_ADMIN:
+        return Panel.unit_school_id == user.school_id
+    return sa.false()
+
+
+# ---------------------------------------------------------------- panels (R-PANEL-1, R-PANEL-2)
+
+def create_panel(stage: Stage, subject: Subject, group: Group, *, by: User, name: str | None = None,
+                 unit_school: School | None = None, district: District | None = None,
+                 room: str | None = None) -> Panel:
+    """A panel per stage × subject × group, scoped to its organiser (unit school / district / city)."""
+    if subject.competition_id != stage.competition_id:
+        raise DomainError("学科不属于该赛事。")
+    if stage.kind == StageKind.PRELIMINARY:
+        if unit_school is None:
+            raise DomainError("初赛评委组须指定组织学校（中心校或乡镇中学）。")
+        if unit_school.unit_id != unit_school.id:
+            raise DomainError(f"{unit_school.name}的初赛由{unit_school.unit.name}组织，请在组织学校下建评委组。")
+        district = None
+    elif stage.kind == StageKind.SEMIFINAL:
+        if district is None:
+            raise DomainError("复赛评委组须指定区县。")
+        unit_school = None
+    else:
+        unit_school = district = None
+    panel = Panel(stage=stage, subject=subject, group=group, unit_school=unit_school, district=district, room=room,
+                  name=name or f"{stage.label}·{subject.label}·{group.label}"
+                  + (f"·{unit_school.name}" if unit_school else f"·{district.name}" if district else ""),
+                  form=form_for(stage, unit_school.id if unit_school else None))
+    db.session.add(panel)
+    db.session.flush()
+    check_manage(by, panel)
+    audit.record(by, "judging.panel_created", "panel", panel.id, f"新建评委组「{panel.name}」",
+                 competition_id=stage.competition_id, district_id=_district_of(panel),
+                 school_id=panel.unit_school_id)
+    return panel
+
+
+def _district_of(panel: Panel) -> int | None:
+    return panel.district_id or (panel.unit_school.district_id if panel.unit_school else None)
+
+
+def eligible_entries_stmt(panel: Panel) -> sa.Select:
+    """Competitors of the panel's stage, subject, group and scope not yet placed in a panel of that stage."""
+    stmt = competitors_stmt(panel.stage).join(School, School.id == Entry.school_id).where(
+        Entry.subject_id == panel.subject_id, Entry.group == panel.group,
+        ~sa.exists().where(Appearance.entry_id == Entry.id, Appearance.stage_id == panel.stage_id))
+    if panel.unit_school_id is not None:
+        stmt = stmt.where(sa.or_(School.id == panel.unit_school_id, School.central_school_id == panel.unit_school_id))
+    if panel.district_id is not None:
+        stmt = stmt.where(School.district_id == panel.district_id)
+    return stmt
+
+
+def fill_panel(panel: Panel, *, by: User) -> int:
+    """Place every eligible competitor in the panel (order of appearance still to be drawn)."""
+    check_manage(by, panel)
+    if panel.status != PanelStatus.SETUP:
+        raise DomainError("评委组已开始评分，不能再调整选手。")
+    entries = db.session.scalars(eligible_entries_stmt(panel)).all()
+    for entry in entries:
+        db.session.add(Appearance(panel=panel, stage_id=panel.stage_id, entry=entry))
+    db.session.flush()
+    if entries:
+        audit.record(by, "judging.competitors_added", "panel", panel.id, f"评委组「{panel.name}」加入 {len(entries)} 名选手",
+                     after={"entrant_numbers": [e.entrant_number for e in entries]},
+                     competition_id=panel.stage.competition_id, district_id=_district_of(panel),
+                     school_id=panel.unit_school_id)
+    return len(entries)
+
+
+def recusal_reason(judge: User, entry: Entry, stage: Stage) -> str | None:
+    """R-PANEL-1 回避: never one's own school; at semifinal/final never one's own district. None = no conflict."""
+    school = entry.school
+    if judge.school_id is not None and judge.school_id == entry.school_id:
+        return f"评委{judge.display_name}与{entry.entrant_number}号选手同属{school.name}，须回避。"
+    if stage.kind != StageKind.PRELIMINARY and judge.district_id is not None and judge.district_id == school.district_id:
+        return (f"评委{judge.display_name}与{entry.entrant_number}号选手（{school.name}）同属{school.district.name}，"
+                f"{stage.label}须回避。")
+    return None
+
+
+def panel_conflicts(panel: Panel) -> list[str]:
+    """Every recusal conflict between the panel's judges and its competitors (shown to organisers)."""
+    return [reason for pj in panel.judges for a in panel.appearances
+            if (reason := recusal_reason(pj.user, a.entry, panel.stage))]
+
+
+def assign_judge(panel: Panel, judge: User, *, by: User, is_head: bool = False) -> PanelJudge:
+    """R-PANEL-1: add a judge to a panel, refused with the reason when they must recuse themselves."""
+    check_manage(by, panel)
+    if judge.role != Role.JUDGE or not judge.active:
+        raise DomainError(f"{judge.display_name}不是可用的评委账号。")
+    if any(pj.user_id == judge.id for pj in panel.judges):
+        raise DomainError(f"{judge.display_name}已在该评委组中。")
+    for appearance in panel.appearances:
+        reason = recusal_reason(judge, appearance.entry, panel.stage)
+        if reason:
+            raise DomainError(f"不能分配：{reason}")
+    if is_head:
+        for pj in panel.judges:
+            pj.is_head = False
+    member = PanelJudge(panel=panel, user=judge, is_head=is_head)
+    db.session.add(member)
+    db.session.flush()
+    audit.record(by, "judging.judge_assigned", "panel", panel.id, f"评委{judge.display_name}加入「{panel.name}」"
+                 + ("（组长）" if is_head else ""), competition_id=panel.stage.competition_id,
+                 district_id=_district_of(panel), school_id=panel.unit_school_id)
+    return member
+
+
+def remove_judge(panel: Panel, judge_id: int, *, by: User) -> None:
+    check_manage(by, panel)
+    member = next((pj for pj in panel.judges if pj.user_id == judge_id), None)
+    if member is None:
+        raise NotFound("该评委不在此评委组中。")
+    if db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
+            ScoreSheet.panel_id == panel.id, ScoreSheet.judge_id == judge_id)):
+        raise DomainError(f"评委{member.user.display_name}已有评分记录，不能移出评委组。")
+    panel.judges.remove(member)
+    db.session.flush()
+    audit.record(by, "judging.judge_removed", "panel", panel.id, f"评委{member.user.display_name}移出「{panel.name}」",
+                 competition_id=panel.stage.competition_id, district_id=_district_of(panel),
+                 school_id=panel.unit_school_id)
+
+
+def set_head(panel: Panel, judge_id: int, *, by: User) -> None:
+    """The panel head (评委组长) may amend locked sheets of their panel."""
+    check_manage(by, panel)
+    if not any(pj.user_id == judge_id for pj in panel.judges):
+        raise NotFound("该评委不在此评委组中。")
+    for pj in panel.judges:
+        pj.is_head = pj.user_id == judge_id
+    db.session.flush()
+    audit.record(by, "judging.head_set", "panel", panel.id, f"设定「{panel.name}」组长",
+                 after={"head_user_id": judge_id}, competition_id=panel.stage.competition_id,
+                 district_id=_district_of(panel), school_id=panel.unit_school_id)
+
+
+def set_order(panel: Panel, entry_ids_in_order: Sequence[int], *, draw_id: int | None = None) -> None:
+    """Store an order of appearance (from the R-PANEL-2 draw): positions 1..n."""
+    by_entry = {a.entry_id: a for a in panel.appearances}
+    for appearance in panel.appearances:
+        appearance.position = None
+    db.session.flush()  # (panel, position) is unique: clear before renumbering
+    for position, entry_id in enumerate(entry_ids_in_order, start=1):
+        by_entry[entry_id].position = position
+        by_entry[entry_id].draw_id = draw_id
+    panel.draw_id = draw_id
+    db.session.flush()
+
+
+def open_panel(panel: Panel, *, by: User) -> None:
+    """Open for scoring: panel minimum (R-PANEL-1), a drawn order (R-PANEL-2), no recusal conflict."""
+    check_manage(by, panel)
+    minimum = panel.stage.competition.panel_min_judges
+    if len(panel.judges) < minimum:
+        raise DomainError(f"评委组至少需要 {minimum} 名评委，目前只有 {len(panel.judges)} 名，不能开始评分。")
+    if not panel.appearances:
+        raise DomainError("评委组还没有选手，不能开始评分。")
+    if any(a.position is None for a in panel.appearances):
+        raise DomainError("上课顺序尚未抽签确定，不能开始评分。")
+    conflicts = panel_conflicts(panel)
+    if conflicts:
+        raise DomainError("存在回避冲突，请先调整评委：" + "；".join(conflicts[:3]))
+    panel.status = PanelStatus.OPEN
+    panel.current_position = panel.current_position or 1
+    db.session.flush()
+    audit.record(by, "judging.panel_opened", "panel", panel.id, f"「{panel.name}」开始评分",
+                 competition_id=panel.stage.competition_id, district_id=_district_of(panel),
+                 school_id=panel.unit_school_id)
+
+
+def set_status(panel: Panel, status: PanelStatus, *, by: User) -> None:
+    if status == PanelStatus.OPEN:
+        return open_panel(panel, by=by)
+    check_manage(by, panel)
+    before = panel.status
+    panel.status = status
+    db.session.flush()
+    audit.record(by, "judging.panel_status", "panel", panel.id, f"「{panel.name}」{status.label}",
+                 before={"status": before}, after={"status": status}, competition_id=panel.stage.competition_id,
+                 district_id=_district_of(panel), school_id=panel.unit_school_id)
+
+
+def set_current(panel: Panel, position: int, *, by: User) -> None:
+    """R-X-3: the number the room display shows."""
+    if not can_manage_panel(by, panel) and not is_head(by, panel):
+        raise NotAllowed("只有组织者或评委组长可以切换当前选手。")
+    if not any(a.position == position for a in panel.appearances):
+        raise DomainError(f"没有第 {position} 号出场的选手。")
+    panel.current_position = position
+    db.session.flush()
+
+
+def is_head(user: User, panel: Panel) -> bool:
+    return any(pj.user_id == user.id and pj.is_head for pj in panel.judges)
+
+
+# ---------------------------------------------------------------- sheets (R-SCORE-1, R-SCORE-2)
+
+def judge_appearance(user: User, appearance_id: int) -> Appearance:
+    """The appearance a judge may score: their own panel only (R-ROLE-1)."""
+    appearance = db.session.get(Appearance, appearance_id)
+    if appearance is None:
+        raise NotFound("没有该选手。")
+    if not db.session.scalar(sa.select(sa.func.count(PanelJudge.id)).where(
+            PanelJudge.panel_id == appearance.panel_id, PanelJudge.user_id == user.id)):
+        raise NotAllowed("您不在该选手的评委组中。")
+    return appearance
+
+
+def find_sheet(panel_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
+    return db.session.scalar(
+        sa.select(ScoreSheet).options(selectinload(ScoreSheet.scores)).where(
+            ScoreSheet.panel_id == panel_id, ScoreSheet.judge_id == judge_id, ScoreSheet.entry_id == entry_id)
+    )
+
+
+def _get_or_create_sheet(panel: Panel, judge: User, entry_id: int, editor: str | None) -> tuple[ScoreSheet, bool]:
+    """The judge's sheet for this teacher, created on the first save.
+
+    Two devices of one judge may both make the "first save" at once: INSERT … ON CONFLICT DO NOTHING
+    lets the unique (panel, judge, entry) decide without an IntegrityError aborting the transaction;
+    the loser then goes through the version check like any other save.
+    """
+    sheet = find_sheet(panel.id, judge.id, entry_id)
+    if sheet is not None:
+        return sheet, False
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
+    result = db.session.execute(
+        insert(ScoreSheet)
+        .values(panel_id=panel.id, judge_id=judge.id, entry_id=entry_id, editor=editor, version=1,
+                status=SheetStatus.DRAFT, created_at=now, updated_at=now)
+        .on_conflict_do_nothing(index_elements=["panel_id", "judge_id", "entry_id"])
+    )
+    created = result.rowcount == 1
+    sheet = find_sheet(panel.id, judge.id, entry_id)
+    if created:
+        for item in panel.form.items:
+            sheet.scores.append(ItemScore(item_id=item.id, value=None))
+        db.session.flush()
+    return sheet, created
+
+
+def parse_values(panel: Panel, raw: Mapping[str, str]) -> dict[int, Decimal | None]:
+    """Form fields ``item-<id>`` → validated scores; fields not sent are left alone."""
+    values: dict[int, Decimal | None] = {}
+    for item in panel.form.items:
+        key = f"item-{item.id}"
+        if key in raw:
+            values[item.id] = parse_score(raw[key], item.max_points, item.label_for(panel.subject))
+    return values
+
+
+def save_sheet(appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None,
+               editor: str | None) -> ScoreSheet:
+    """R-SCORE-2 autosave of a draft. A stale ``version`` from another tab or device → SheetConflict."""
+    panel = appearance.panel
+    if panel.status != PanelStatus.OPEN:
+        raise SheetConflict("该评委组当前不在评分中，分数未保存。")
+    values = parse_values(panel, raw)
+    sheet, created = _get_or_create_sheet(panel, judge, appearance.entry_id, editor)
+    if sheet.status == SheetStatus.SUBMITTED:
+        raise SheetConflict("该评分表已提交并锁定，不能再修改；如需更正请联系评委组长。")
+    if not created:
+        _claim(sheet, version, editor)
+    by_item = {s.item_id: s for s in sheet.scores}
+    for item_id, value in values.items():
+        score = by_item.get(item_id)
+        if score is None:
+            sheet.scores.append(ItemScore(item_id=item_id, value=value))
+        elif score.value != value:
+            score.value = value
+    sheet.updated_at = utcnow()
+    db.session.flush()
+    return sheet
+
+
+def _claim(sheet: ScoreSheet, version: int | None, editor: str | None) -> None:
+    """Optimistic concurrency: compare-and-set the version in one UPDATE, so two devices never both win.
+
+    The same tab (``editor``) may send an older version: its previous request may have been aborted
+    by a newer one after the server had saved it; nobody else wrote in between, or ``editor`` would differ.
+    """
+    same = ScoreSheet.version == (version or 0)
+    if editor:
+        same = sa.or_(same, ScoreSheet.editor == editor)
+    result = db.session.execute(
+        sa.update(ScoreSheet)
+        .where(ScoreSheet.id == sheet.id, ScoreSheet.status == SheetStatus.DRAFT, same)
+        .values(version=ScoreSheet.version + 1, editor=editor)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(sheet)
+        if sheet.status == SheetStatus.SUBMITTED:
+            raise SheetConflict("该评分表已在另一设备上提交并锁定，不能再修改。")
+        raise SheetConflict("该评分表已在另一个页面或设备上修改过，为避免互相覆盖，本次修改未保存。请重新载入查看最新分数。")
+    db.session.refresh(sheet, ["version", "editor"])
+
+
+def submit_sheet(appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None,
+                 editor: str | None) -> ScoreSheet:
+    """R-SCORE-2 "提交": save the last values, require every item, lock; audited with the scores."""
+    sheet = save_sheet(appearance, judge, raw, version=version, editor=editor)
+    items = appearance.panel.form.items
+    by_item = {s.item_id: s.value for s in sheet.scores}
+    missing = [i.label_for(appearance.panel.subject) for i in items if by_item.get(i.id) is None]
+    if missing:
+        raise DomainError(f"还有项目未打分：{'、'.join(missing)}。全部打分后才能提交。")
+    sheet.status = SheetStatus.SUBMITTED
+    sheet.submitted_at = utcnow()
+    sheet.version += 1
+    db.session.flush()
+    audit.record(judge, "judging.sheet_submitted", "score_sheet", sheet.id,
+                 f"评委提交 {appearance.position} 号选手评分，总分 {sheet_total(sheet, items)}",
+                 after=sheet_snapshot(sheet, items), competition_id=appearance.panel.stage.competition_id,
+                 district_id=_district_of(appearance.panel), school_id=appearance.panel.unit_school_id)
+    return sheet
+
+
+def sheet_snapshot(sheet: ScoreSheet, items: Sequence[FormItem]) -> dict[str, str | None]:
+    by_item = {s.item_id: s.value for s in sheet.scores}
+    snap = {i.name: (str(by_item[i.id].quantize(CENT)) if by_item.get(i.id) is not None else None) for i in items}
+    snap["总分"] = str(sheet_total(sheet, items))
+    return snap
+
+
+def sheet_total(sheet: ScoreSheet, items: Sequence[FormItem]) -> Decimal:
+    """A judge's total as shown (R-SCORE-1: rounded once, two decimals)."""
+    by_item = {s.item_id: s.value for s in sheet.scores}
+    return round_score(weighted_total([(by_item.get(i.id), i.max_points, i.weight) for i in items]))
+
+
+def amend_sheet(sheet: ScoreSheet, raw: Mapping[str, str], *, reason: str, by: User) -> ScoreSheet:
+    """R-SCORE-2: a locked sheet changes only by the panel head or an admin in scope, with a reason,
+    audited with before/after (R-AUD-1)."""
+    panel = sheet.panel
+    if not (is_head(by, panel) or can_manage_panel(by, panel)):
+        raise NotAllowed("已提交的评分只能由评委组长或管理员更正。")
+    if sheet.status != SheetStatus.SUBMITTED:
+        raise DomainError("评分表尚未提交，由评委本人修改即可。")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError("更正已提交的评分必须填写原因。", field="reason")
+    items = panel.form.items
+    before = sheet_snapshot(sheet, items)
+    values = parse_values(panel, raw)
+    if any(v is None for v in values.values()):
+        raise DomainError("已提交的评分表每一项都必须有分数。")
+    by_item = {s.item_id: s for s in sheet.scores}
+    for item_id, value in values.items():
+        by_item[item_id].value = value
+    db.session.flush()
+    after = sheet_snapshot(sheet, items)
+    if after == before:
+        raise DomainError("分数没有变化，无需更正。")
+    sheet.version += 1
+    sheet.updated_at = utcnow()
+    db.session.flush()
+    audit.record(by, "judging.sheet_amended", "score_sheet", sheet.id,
+                 f"更正「{panel.name}」{sheet.judge.display_name}的评分", before=before, after=after, reason=reason,
+                 competition_id=panel.stage.competition_id, district_id=_district_of(panel),
+                 school_id=panel.unit_school_id)
+    return sheet
+
+
+def new_editor_token() -> str:
+    """One per page load: tells a tab's own saves from another tab's or device's."""
+    return secrets.token_hex(8)
+
+
+def panel_for(panel_id: int) -> Panel:
+    panel = db.session.get(Panel, panel_id)
+    if panel is None:
+        raise NotFound("评委组不存在。")
+    return panel
+
+
+def sheet_for(sheet_id: int) -> ScoreSheet:
+    sheet = db.session.get(ScoreSheet, sheet_id)
+    if sheet is None:
+        raise NotFound("评分表不存在。")
+    return sheet
+
+
+# ---------------------------------------------------------------- order of appearance (R-PANEL-2)
+
+def _appearance_pool(panel: Panel) -> list:
+    # Labels stay empty: the pool is public and a blind stage (R-X-1) must not name anyone.
+    return [PoolEntry(number=a.entry.entrant_number, label="") for a in panel.appearances]
+
+
+def announce_appearance_draw(panel: Panel, source_names: Sequence[str], *, by: User) -> Draw:
+    """R-PANEL-2 step 1 (as R-DRAW-1): freeze the pool, publish its commitment and the future sources."""
+    check_manage(by, panel)
+    if panel.status != PanelStatus.SETUP:
+        raise DomainError("评委组已开始评分，不能再抽签。")
+    if not panel.appearances:
+        raise DomainError("评委组还没有选手，无法抽签。")
+    names = [n.strip() for n in source_names if n and n.strip()]
+    if not names:
+        raise DomainError("请至少公布一个将来的随机源（例如：现场掷骰子三次的点数）。", field="sources")
+    if panel.draw_id is not None:
+        raise DomainError("该评委组的出场顺序已抽签或已公布抽签，抽签不能重复进行。")
+    pool = _appearance_pool(panel)
+    draw = Draw(competition_id=panel.stage.competition_id, stage_id=panel.stage_id, purpose=DrawPurpose.APPEARANCE,
+                title=f"{panel.name} 上课顺序抽签", unit_school_id=panel.unit_school_id,
+                unit_district_id=panel.district_id, status=DrawStatus.ANNOUNCED, count=len(pool),
+                pool_json=[{"number": e.number, "label": e.label} for e in sorted(pool, key=lambda e: e.number)],
+                pool_sha256=pool_commitment(pool), sources_announced=[{"name": n} for n in names],
+                created_by_id=by.id)
+    db.session.add(draw)
+    db.session.flush()
+    panel.draw_id = draw.id
+    db.session.flush()
+    audit.record(by, "judging.appearance_draw_announced", "draw", draw.id, f"公布「{panel.name}」上课顺序抽签",
+                 after={"pool_sha256": draw.pool_sha256, "sources": names}, competition_id=panel.stage.competition_id,
+                 district_id=_district_of(panel), school_id=panel.unit_school_id)
+    return draw
+
+
+def perform_appearance_draw(panel: Panel, values: Sequence[Sequence[str]], *, by: User) -> Draw:
+    """R-PANEL-2 step 2: enter the announced sources' values; RFC 3797 gives the whole order, stored once."""
+    check_manage(by, panel)
+    draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
+    if draw is None:
+        raise DomainError("请先公布抽签的随机源，再录入取值。")
+    if draw.status != DrawStatus.ANNOUNCED:
+        raise DomainError("该抽签已完成，抽签结果不能更改。")
+    pool = _appearance_pool(panel)
+    if sorted(e.number for e in pool) != [p["number"] for p in draw.pool_json]:
+        raise DomainError("公布抽签后选手名单发生了变化，原抽签池已失效；请联系市级管理员处理。")
+    sources = [{"name": s["name"], "values": list(v)} for s, v in zip(draw.sources_announced, values)]
+    if len(values) != len(draw.sources_announced) or any(not v for v in values):
+        raise DomainError("请为每个已公布的随机源录入取值。", field="sources")
+    try:
+        record = run_draw(pool, sources, len(pool), title=draw.title)  # = order_of_appearance(pool, sources)
+    except DrawError as error:
+        raise DomainError(str(error), field="sources") from None
+    draw.record_json = record.to_json()
+    draw.status = DrawStatus.DRAWN
+    draw.drawn_at = utcnow()
+    by_number = {a.entry.entrant_number: a.entry_id for a in panel.appearances}
+    set_order(panel, [by_number[n] for n in record.selected], draw_id=draw.id)
+    audit.record(by, "judging.appearance_drawn", "draw", draw.id, f"「{panel.name}」上课顺序抽签完成",
+                 after={"key": record.key, "order": record.selected}, competition_id=panel.stage.competition_id,
+                 district_id=_district_of(panel), school_id=panel.unit_school_id)
+    return draw

@@ -1,0 +1,527 @@
+"""Judging screens: the judge's tablet flow, organiser panels and progress, QR sign-in, the room display.
+
+Thin: load → check role and scope → call a service → commit once → render or redirect.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+import segno
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user, login_user
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import Role, User
+from app.competitions.models import Competition, Entry, Group, Stage, StageKind, Subject
+from app.errors import DomainError, NotAllowed
+from app.extensions import db, limiter
+from app.judging import bp, services, signin
+from app.judging.models import Appearance, Panel, PanelJudge, PanelStatus, ScoreSheet, SheetStatus
+from app.judging.results import sheet_totals, stage_results
+from app.judging.scoring import CENT, judge_spread, round_score
+from app.orgs.models import District, School
+from app.web.access import public, roles_required
+from app.web.render import render_page_or_block
+from app.web.xlsx import xlsx_response
+
+ADMINS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN)
+
+
+def score_text(value: Decimal | None) -> str:
+    """A score as typed: 86.50 → "86.5", 90.00 → "90", None → ""."""
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@bp.app_template_filter("score")
+def _score_filter(value):
+    return score_text(value)
+
+
+@bp.app_template_filter("cents")
+def _cents_filter(value, signed: bool = False) -> str:
+    """An exact figure shown to two decimals, half up (away from zero for deviations below the panel)."""
+    rounded = round_score(abs(value))
+    if value < 0:
+        return f"-{rounded}"
+    return f"+{rounded}" if signed else f"{rounded}"
+
+
+# ---------------------------------------------------------------- the judge (R-SCORE-2, R-X-1)
+
+@bp.route("/judging/my")
+@roles_required(Role.JUDGE)
+def my_panels():
+    """A judge's home: their panels and, per panel, the queue in order of appearance with status."""
+    panels = db.session.scalars(
+        sa.select(Panel).join(PanelJudge, PanelJudge.panel_id == Panel.id)
+        .where(PanelJudge.user_id == current_user.id)
+        .options(selectinload(Panel.appearances).selectinload(Appearance.entry).selectinload(Entry.school),
+                 selectinload(Panel.stage), selectinload(Panel.subject), selectinload(Panel.judges))
+        .order_by(Panel.id)
+    ).all()
+    sheets = {(s.panel_id, s.entry_id): s for s in db.session.scalars(
+        sa.select(ScoreSheet).where(ScoreSheet.judge_id == current_user.id))}
+    return render_page_or_block("judging/my_panels.html", "queue", panels=panels, sheets=sheets)
+
+
+def _score_context(appearance: Appearance, *, sheet: ScoreSheet | None = None, typed: dict | None = None,
+                   error: str | None = None, conflict: bool = False, state: str | None = None):
+    panel = appearance.panel
+    items = panel.form.items
+    sheet = sheet if sheet is not None else services.find_sheet(panel.id, current_user.id, appearance.entry_id)
+    stored = {s.item_id: s.value for s in sheet.scores} if sheet else {}
+    saved = {f"item-{i.id}": score_text(stored.get(i.id)) for i in items}
+    shown = dict(saved)
+    if typed:
+        shown.update({k: v for k, v in typed.items() if k in shown})
+    ordered = sorted((a for a in panel.appearances if a.position is not None), key=lambda a: a.position)
+    index = next((n for n, a in enumerate(ordered) if a.id == appearance.id), 0)
+    return dict(
+        appearance=appearance, panel=panel, stage=panel.stage, items=items, sheet=sheet, saved=saved, shown=shown,
+        saved_json=json.dumps(saved), total=services.sheet_total(sheet, items) if sheet else Decimal("0.00"),
+        locked=bool(sheet and sheet.status == SheetStatus.SUBMITTED), version=sheet.version if sheet else 0,
+        editor=services.new_editor_token(), error=error, conflict=conflict,
+        state=state or ("saved" if sheet else "new"),
+        prev=ordered[index - 1] if index > 0 else None, next=ordered[index + 1] if index + 1 < len(ordered) else None,
+        blind=panel.stage.blind,
+    )
+
+
+@bp.route("/judging/score/<int:appearance_id>", methods=["GET", "POST"])
+@roles_required(Role.JUDGE)
+def score(appearance_id: int):
+    """One teacher per screen. POST is the no-JavaScript save (autosave does the same via htmx)."""
+    appearance = services.judge_appearance(current_user, appearance_id)
+    if request.method == "POST":
+        try:
+            services.save_sheet(appearance, current_user, request.form, version=_version(), editor=request.form.get("editor"))
+        except DomainError as error:
+            db.session.rollback()
+            ctx = _score_context(appearance, typed=request.form, error=error.message,
+                                 conflict=error.status_code == 409, state="error")
+            return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
+        db.session.commit()
+        flash("已保存。", "success")
+        return redirect(url_for("judging.score", appearance_id=appearance.id), 303)
+    return render_page_or_block("judging/score.html", "sheet_status", **_score_context(appearance))
+
+
+def _version() -> int | None:
+    raw = request.form.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@bp.route("/judging/score/<int:appearance_id>/autosave", methods=["POST"])
+@roles_required(Role.JUDGE)
+def autosave(appearance_id: int):
+    """R-SCORE-2 autosave: answers only the status area (server total, saved values, new version)."""
+    appearance = services.judge_appearance(current_user, appearance_id)
+    try:
+        sheet = services.save_sheet(appearance, current_user, request.form, version=_version(),
+                                    editor=request.form.get("editor"))
+    except DomainError as error:
+        db.session.rollback()
+        ctx = _score_context(appearance, typed=request.form, error=error.message, conflict=error.status_code == 409,
+                             state="error")
+        return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
+    db.session.commit()
+    return render_page_or_block("judging/score.html", "sheet_status", **_score_context(appearance, sheet=sheet))
+
+
+@bp.route("/judging/score/<int:appearance_id>/submit", methods=["POST"])
+@roles_required(Role.JUDGE)
+def submit(appearance_id: int):
+    """"提交": saves the last values and locks the sheet (the page asked for confirmation first)."""
+    appearance = services.judge_appearance(current_user, appearance_id)
+    try:
+        services.submit_sheet(appearance, current_user, request.form, version=_version(),
+                              editor=request.form.get("editor"))
+    except DomainError as error:
+        db.session.rollback()
+        ctx = _score_context(appearance, typed=request.form, error=error.message, conflict=error.status_code == 409,
+                             state="error")
+        return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
+    db.session.commit()
+    flash(f"{appearance.position} 号选手的评分已提交并锁定。", "success")
+    return redirect(url_for("judging.score", appearance_id=appearance.id), 303)
+
+
+# ---------------------------------------------------------------- QR sign-in (R-X-2)
+
+def _signin_key() -> str:
+    return f"{request.view_args.get('token', '')}|{request.remote_addr}"
+
+
+@bp.route("/judge/signin/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("5 per minute", key_func=_signin_key, methods=["POST"])
+def qr_signin(token: str):
+    """Scanning the printed code opens this page on the tablet; the PIN completes the sign-in."""
+    error = None
+    try:
+        code = signin.find_code(token)
+    except DomainError as exc:
+        return render_page_or_block("judging/signin.html", "signin_form", status=410, error=exc.message, code=None)
+    if request.method == "POST":
+        try:
+            judge = signin.redeem(token, request.form.get("pin", ""))
+        except DomainError as exc:
+            db.session.commit()  # the failed attempt counts
+            error = exc.message
+        else:
+            db.session.commit()
+            login_user(judge)
+            return redirect(url_for("judging.my_panels"), 303)
+    return render_page_or_block("judging/signin.html", "signin_form", status=422 if error else 200, error=error,
+                                code=code)
+
+
+@bp.route("/judging/panels/<int:panel_id>/codes", methods=["GET", "POST"])
+@roles_required(*ADMINS)
+def signin_codes(panel_id: int):
+    """The printable sheet of per-judge QR codes; POST issues new codes (old unused ones stop working)."""
+    panel = services.panel_for(panel_id)
+    services.check_manage(current_user, panel)
+    issued = []
+    if request.method == "POST":
+        issued = signin.issue_codes(panel, by=current_user)
+        db.session.commit()
+    cards = [
+        dict(judge=c.judge, pin=c.pin, expires_at=c.expires_at, url=url_for("judging.qr_signin", token=c.token, _external=True),
+             svg=segno.make(url_for("judging.qr_signin", token=c.token, _external=True), error="m").svg_inline(scale=4))
+        for c in issued
+    ]
+    return render_page_or_block("judging/codes.html", "codes", panel=panel, cards=cards)
+
+
+# ---------------------------------------------------------------- live room display (R-X-3)
+
+@bp.route("/display/panels/<int:panel_id>")
+@public
+def display(panel_id: int):
+    """Public, no login, opt-in per stage: the current number and, with 当场亮分, the aggregate once all sheets are in."""
+    panel = db.session.get(Panel, panel_id)
+    if panel is None or not panel.stage.live_display:
+        abort(404)
+    current = next((a for a in panel.appearances if a.position == panel.current_position), None)
+    shown_score = None
+    if current is not None and panel.stage.announce_scores:
+        submitted = db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
+            ScoreSheet.panel_id == panel.id, ScoreSheet.entry_id == current.entry_id,
+            ScoreSheet.status == SheetStatus.SUBMITTED))
+        if submitted >= max(len(panel.judges), 1):
+            shown_score = next((r.aggregate for r in stage_results(panel.stage, entry_ids=[current.entry_id])), None)
+    return render_page_or_block("judging/display.html", "board", panel=panel, current=current, score=shown_score)
+
+
+# ---------------------------------------------------------------- organisers
+
+def _competition() -> Competition | None:
+    wanted = request.args.get("competition", type=int)
+    if wanted:
+        return db.session.get(Competition, wanted)
+    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+
+
+def _visible_panels(competition: Competition):
+    return db.session.scalars(
+        sa.select(Panel).join(Stage, Stage.id == Panel.stage_id)
+        .where(Stage.competition_id == competition.id, services.panels_scope_clause(current_user))
+        .options(selectinload(Panel.stage), selectinload(Panel.subject), selectinload(Panel.unit_school),
+                 selectinload(Panel.district), selectinload(Panel.judges), selectinload(Panel.appearances))
+        .order_by(Stage.position, Panel.id)
+    ).all()
+
+
+def _progress_counts(panel_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """panel → (submitted sheets, drafts), one aggregate query."""
+    rows = db.session.execute(
+        sa.select(ScoreSheet.panel_id, ScoreSheet.status, sa.func.count())
+        .where(ScoreSheet.panel_id.in_(panel_ids)).group_by(ScoreSheet.panel_id, ScoreSheet.status)
+    ).all() if panel_ids else []
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for panel_id, status, n in rows:
+        counts[panel_id][0 if status == SheetStatus.SUBMITTED else 1] += n
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def _creatable(competition: Competition):
+    """What the current admin may create panels for: (stage, unit schools, districts)."""
+    options = []
+    for stage in competition.stages:
+        if stage.kind == StageKind.PRELIMINARY:
+            units = db.session.scalars(sa.select(School).where(
+                School.central_school_id.is_(None), current_user.school_scope_clause(),
+                sa.or_(School.is_central, School.is_township_junior)).order_by(School.code)).all()
+            if current_user.role == Role.SCHOOL_ADMIN:
+                units = [u for u in units if u.id == current_user.school_id]
+            options.append((stage, units, []))
+        elif stage.kind == StageKind.SEMIFINAL and current_user.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN):
+            districts = db.session.scalars(sa.select(District).order_by(District.code)).all()
+            options.append((stage, [], [d for d in districts if current_user.can_manage_district(d.id)]))
+        elif stage.kind == StageKind.FINAL and current_user.role == Role.CITY_ADMIN:
+            options.append((stage, [], []))
+    return options
+
+
+@bp.route("/judging/")
+@roles_required(*ADMINS)
+def index():
+    """Organisers: every panel in scope with live progress (R-SCORE-2) and the create-panel form."""
+    competition = _competition()
+    if competition is None:
+        return render_page_or_block("judging/index.html", "panels", competition=None, panels=[], counts={},
+                                    creatable=[], subjects=[], groups=list(Group))
+    panels = _visible_panels(competition)
+    counts = _progress_counts([p.id for p in panels])
+    return render_page_or_block("judging/index.html", "panels", competition=competition, panels=panels, counts=counts,
+                                creatable=_creatable(competition), subjects=competition.subjects, groups=list(Group))
+
+
+@bp.route("/judging/panels.xlsx")
+@roles_required(*ADMINS)
+def index_xlsx():
+    competition = _competition()
+    panels = _visible_panels(competition) if competition else []
+    counts = _progress_counts([p.id for p in panels])
+    rows = [(p.stage.label, p.name, p.subject.label, p.group.label, p.room or "", p.status.label, len(p.judges),
+             len(p.appearances), counts.get(p.id, (0, 0))[0], len(p.judges) * len(p.appearances)) for p in panels]
+    return xlsx_response("评委组进度.xlsx", "评委组", ["阶段", "评委组", "学科", "组别", "考场", "状态", "评委数",
+                                                   "选手数", "已提交评分表", "应交评分表"], rows)
+
+
+@bp.route("/judging/panels", methods=["POST"])
+@roles_required(*ADMINS)
+def panel_create():
+    stage = db.session.get(Stage, request.form.get("stage_id", type=int) or 0)
+    subject = db.session.get(Subject, request.form.get("subject_id", type=int) or 0)
+    group = Group.from_label(request.form.get("group", ""))
+    if stage is None or subject is None or group is None:
+        raise DomainError("请选择阶段、学科和组别。")
+    unit = db.session.get(School, request.form.get("unit_school_id", type=int) or 0)
+    district = db.session.get(District, request.form.get("district_id", type=int) or 0)
+    panel = services.create_panel(stage, subject, group, by=current_user, unit_school=unit, district=district,
+                                  room=(request.form.get("room") or "").strip() or None,
+                                  name=(request.form.get("name") or "").strip() or None)
+    added = services.fill_panel(panel, by=current_user)
+    db.session.commit()
+    flash(f"已新建评委组「{panel.name}」，加入 {added} 名选手。", "success")
+    return redirect(url_for("judging.panel", panel_id=panel.id), 303)
+
+
+def _managed_panel(panel_id: int) -> Panel:
+    panel = services.panel_for(panel_id)
+    services.check_manage(current_user, panel)
+    return panel
+
+
+def _panel_grid(panel: Panel):
+    """Sheets of the panel by (judge, entry), their unrounded totals, and the spread per judge."""
+    sheets = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.panel_id == panel.id)).all()
+    totals = sheet_totals([s.id for s in sheets])
+    grid = {(s.judge_id, s.entry_id): (s, round_score(totals[s.id])) for s in sheets}
+    spread = judge_spread({(s.judge_id, s.entry_id): totals[s.id] for s in sheets if s.status == SheetStatus.SUBMITTED})
+    return grid, spread
+
+
+@bp.route("/judging/panels/<int:panel_id>")
+@roles_required(*ADMINS)
+def panel(panel_id: int):
+    """Panel page: judges, competitors in order, who has submitted what, results, spread, conflicts."""
+    panel = _managed_panel(panel_id)
+    grid, spread = _panel_grid(panel)
+    results = {r.entry_id: r for r in stage_results(panel.stage, entry_ids=[a.entry_id for a in panel.appearances])}
+    from app.advancement.models import Draw
+
+    draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
+    candidates = db.session.scalars(sa.select(User).where(User.role == Role.JUDGE, User.active)
+                                    .order_by(User.display_name)).all()
+    assigned = {pj.user_id for pj in panel.judges}
+    return render_page_or_block(
+        "judging/panel.html", "progress", panel=panel, grid=grid, spread=spread, results=results, draw=draw,
+        conflicts=services.panel_conflicts(panel), candidates=[u for u in candidates if u.id not in assigned],
+        minimum=panel.stage.competition.panel_min_judges,
+        ordered=sorted(panel.appearances, key=lambda a: (a.position is None, a.position or 0, a.entry.entrant_number)),
+    )
+
+
+@bp.route("/judging/panels/<int:panel_id>/sheets.xlsx")
+@roles_required(*ADMINS)
+def panel_xlsx(panel_id: int):
+    """R-XLS-1: every score sheet of the panel, item by item, with the totals and the aggregate."""
+    panel = _managed_panel(panel_id)
+    items = panel.form.items
+    sheets = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.panel_id == panel.id)
+                                .options(selectinload(ScoreSheet.scores), selectinload(ScoreSheet.judge))).all()
+    results = {r.entry_id: r for r in stage_results(panel.stage, entry_ids=[a.entry_id for a in panel.appearances])}
+    by_entry = {a.entry_id: a for a in panel.appearances}
+    rows = []
+    for s in sorted(sheets, key=lambda s: (by_entry[s.entry_id].position or 0, s.judge_id)):
+        a, values = by_entry[s.entry_id], {sc.item_id: sc.value for sc in s.scores}
+        rows.append([a.position, a.entry.entrant_number, a.entry.name, a.entry.school.name, s.judge.display_name,
+                     s.status.label, *[_cents(values.get(i.id)) for i in items], services.sheet_total(s, items),
+                     results[s.entry_id].aggregate if s.entry_id in results else None])
+    headers = ["出场序号", "参赛号", "姓名", "学校", "评委", "状态",
+               *[f"{i.label_for(panel.subject)}（{score_text(i.weight)}%）" for i in items], "评委总分", "最后得分"]
+    return xlsx_response(f"{panel.name}评分表.xlsx", "评分表", headers, rows)
+
+
+@bp.route("/judging/panels/<int:panel_id>/judges", methods=["POST"])
+@roles_required(*ADMINS)
+def panel_assign(panel_id: int):
+    panel = _managed_panel(panel_id)
+    judge = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    if judge is None:
+        raise DomainError("请选择评委。")
+    services.assign_judge(panel, judge, by=current_user, is_head=bool(request.form.get("is_head")))
+    db.session.commit()
+    flash(f"评委{judge.display_name}已加入。", "success")
+    return redirect(url_for("judging.panel", panel_id=panel.id), 303)
+
+
+@bp.route("/judging/panels/<int:panel_id>/judges/<int:user_id>/<action>", methods=["POST"])
+@roles_required(*ADMINS)
+def panel_judge_action(panel_id: int, user_id: int, action: str):
+    panel = _managed_panel(panel_id)
+    if action == "head":
+        services.set_head(panel, user_id, by=current_user)
+    elif action == "remove":
+        services.remove_judge(panel, user_id, by=current_user)
+    else:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("judging.panel", panel_id=panel.id), 303)
+
+
+@bp.route("/judging/panels/<int:panel_id>/fill", methods=["POST"])
+@roles_required(*ADMINS)
+def panel_fill(panel_id: int):
+    panel = _managed_panel(panel_id)
+    added = services.fill_panel(panel, by=current_user)
+    db.session.commit()
+    flash(f"加入 {added} 名选手。", "success")
+    return redirect(url_for("judging.panel", panel_id=panel.id), 303)
+
+
+@bp.route("/judging/panels/<int:panel_id>/status", methods=["POST"])
+@roles_required(*ADMINS)
+def panel_status(panel_id: int):
+    panel = _managed_panel(panel_id)
+    status = PanelStatus.from_label(request.form.get("status", ""))
+    if status is None:
+        abort(400)
+    services.set_status(panel, status, by=current_user)
+    db.session.commit()
+    flash(f"评委组状态：{status.label}。", "success")
+    return redirect(url_for("judging.panel", panel_id=panel.id), 303)
+
+
+@bp.route("/judging/panels/<int:panel_id>/current", methods=["POST"])
+@roles_required(*ADMINS, Role.JUDGE)
+def panel_current(panel_id: int):
+    """R-X-3: switch the number on the room display (organiser or panel head)."""
+    panel = services.panel_for(panel_id)
+    services.set_current(panel, request.form.get("position", type=int) or 0, by=current_user)
+    db.session.commit()
+    back = url_for("judging.panel", panel_id=panel.id) if current_user.role != Role.JUDGE else url_for("judging.my_panels")
+    return redirect(back, 303)
+
+
+@bp.route("/judging/panels/<int:panel_id>/draw", methods=["POST"])
+@roles_required(*ADMINS)
+def panel_draw(panel_id: int):
+    """R-PANEL-2: announce the sources (step 1), then enter their values and draw (step 2)."""
+    panel = _managed_panel(panel_id)
+    if request.form.get("step") == "announce":
+        names = (request.form.get("sources") or "").splitlines()
+        services.announce_appearance_draw(panel, names, by=current_user)
+        flash("已公布抽签池和随机源；取得随机源取值后录入即可抽签。", "success")
+    else:
+        lines = [line.replace("，", ",").split(",") for line in (request.form.get("values") or "").splitlines()
+                 if line.strip()]
+        services.perform_appearance_draw(panel, [[v.strip() for v in line if v.strip()] for line in lines],
+                                         by=current_user)
+        flash("上课顺序抽签完成。", "success")
+    db.session.commit()
+    return redirect(url_for("judging.panel", panel_id=panel.id), 303)
+
+
+@bp.route("/judging/sheets/<int:sheet_id>", methods=["GET", "POST"])
+@roles_required(*ADMINS, Role.JUDGE)
+def sheet(sheet_id: int):
+    """A submitted sheet; the panel head or an admin in scope may amend it with a reason (R-SCORE-2)."""
+    sheet = services.sheet_for(sheet_id)
+    panel = sheet.panel
+    head = services.is_head(current_user, panel)
+    if not (head or services.can_manage_panel(current_user, panel)):
+        raise NotAllowed("您无权查看其他评委的评分表。")
+    error = None
+    if request.method == "POST":
+        try:
+            services.amend_sheet(sheet, request.form, reason=request.form.get("reason", ""), by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc
+        else:
+            db.session.commit()
+            flash("评分已更正，并记入审计日志。", "success")
+            return redirect(url_for("judging.sheet", sheet_id=sheet_id), 303)
+        sheet = services.sheet_for(sheet_id)
+    values = {s.item_id: s.value for s in sheet.scores}
+    return render_page_or_block("judging/sheet.html", "amend", status=error.status_code if error else 200,
+                                sheet=sheet, panel=sheet.panel, items=sheet.panel.form.items, values=values,
+                                total=services.sheet_total(sheet, sheet.panel.form.items),
+                                error=error.message if error else None, typed=request.form)
+
+
+@bp.route("/judging/forms/<int:stage_id>", methods=["GET", "POST"])
+@roles_required(Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN)
+def school_form(stage_id: int):
+    """R-FORM-1: a unit's own preliminary form; the weights must sum to exactly 100%."""
+    stage = db.session.get(Stage, stage_id)
+    school = db.session.get(School, request.args.get("school", type=int) or (current_user.school_id or 0))
+    if stage is None or school is None:
+        abort(404)
+    if not current_user.can_manage_school(school) or (current_user.role == Role.SCHOOL_ADMIN and school.id != current_user.school_id):
+        raise NotAllowed("您无权修改该学校的评分表。")
+    error = None
+    form = services.form_for(stage, school.id)
+    rows = [(i.name, score_text(i.weight), score_text(i.max_points)) for i in form.items]
+    if request.method == "POST":
+        names, weights, maxes = (request.form.getlist(k) for k in ("name", "weight", "max_points"))
+        rows = [(n, w, m) for n, w, m in zip(names, weights, maxes) if n.strip() or w.strip()]
+        try:
+            parsed = [(n, _decimal(w, f"「{n}」的权重"), _decimal(m or "100", f"「{n}」的满分")) for n, w, m in rows]
+            services.save_school_form(stage, school, parsed, by=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("评分表已保存。", "success")
+            return redirect(url_for("judging.school_form", stage_id=stage.id, school=school.id), 303)
+    return render_page_or_block("judging/school_form.html", "form_rows", status=422 if error else 200, stage=stage,
+                                school=school, rows=rows, error=error, own=form.owner_school_id == school.id)
+
+
+def _cents(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CENT)
+
+
+def _decimal(text: str, what: str) -> Decimal:
+    from decimal import InvalidOperation
+
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation:
+        raise DomainError(f"{what}「{text}」不是数字。") from None
+    if not value.is_finite():
+        raise DomainError(f"{what}「{text}」不是数字。")
+    return value
+

@@ -1,0 +1,2 @@
+"""Tables owned by the public domain."""
+from __future__ import annotations

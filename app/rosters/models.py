@@ -1,0 +1,2 @@
+"""Tables owned by the rosters domain."""
+from __future__ import annotations
