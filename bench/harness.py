@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import Callable
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 
 
 @contextmanager
@@ -17,9 +17,9 @@ def bench_app():
     """An app context on a fresh schema; dropped afterwards."""
     folder = tempfile.mkdtemp(prefix="bench-")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True, "SERVER_NAME": "localhost",
                       "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-    app.extensions["limiter"].enabled = False if "limiter" in app.extensions else None
+    limiter.enabled = False
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -27,6 +27,7 @@ def bench_app():
             yield app
         finally:
             db.session.rollback()
+            db.session.remove()
             db.drop_all()
 
 

@@ -9,6 +9,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 
 from app import create_app
@@ -71,7 +72,8 @@ class _Client(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
-        db.session.rollback()
+        if has_app_context():  # a test's own context; threads that open clients have none
+            db.session.rollback()
         return response
 
 

@@ -206,7 +206,7 @@ class PoolEntry:
         if not isinstance(self.label, str):
             raise DrawError(f"参赛号 {self.number} 的公示标签应为文字")
         # the canonical text is one tab-separated line per entry; these would forge extra fields/lines
-        if any(ch in self.label for ch in "\t\r\n"):
+        if "\t" in self.label or "\n" in self.label or "\r" in self.label:
             raise DrawError(f"参赛号 {self.number} 的公示标签不能含制表符或换行")
 
 
@@ -228,15 +228,22 @@ def _canonical_pool(pool: Sequence[Any]) -> list[PoolEntry]:
     return entries
 
 
+def _text(entries: list[PoolEntry]) -> str:
+    return "".join(f"{position}\t{entry.number}\t{entry.label}\n" for position, entry in enumerate(entries, start=1))
+
+
 def canonical_pool_text(pool: Sequence[PoolEntry]) -> str:
     """The published pool (R-DRAW-1 (1)): "position<TAB>number<TAB>label\\n", sorted by number."""
-    return "".join(f"{position}\t{entry.number}\t{entry.label}\n"
-                   for position, entry in enumerate(_canonical_pool(pool), start=1))
+    return _text(_canonical_pool(pool))
 
 
 def pool_commitment(pool: Sequence[PoolEntry]) -> str:
     """Lower-case hex SHA-256 of the canonical pool text in UTF-8 (R-DRAW-1 (1))."""
-    return hashlib.sha256(canonical_pool_text(pool).encode("utf-8")).hexdigest()
+    return _sha256(_canonical_pool(pool))
+
+
+def _sha256(entries: list[PoolEntry]) -> str:
+    return hashlib.sha256(_text(entries).encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,7 +389,7 @@ def run_draw(pool: Sequence[PoolEntry], sources: Sequence[Any], count: int, *,
     return DrawRecord(
         algorithm=ALGORITHM,
         pool=entries,
-        pool_sha256=pool_commitment(entries),
+        pool_sha256=_sha256(entries),  # ``entries`` is already canonical
         count=count,
         sources=normalised,
         key=key,

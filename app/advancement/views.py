@@ -5,6 +5,332 @@ stand-alone verifier (``python -m app.advancement.verify``) runs on the standard
 """
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.advancement import draws as draw_store
+from app.advancement import services
+from app.advancement.draw import selection_steps, verify_record
+from app.advancement.models import AdvancementUnit, Draw, DrawStatus
+from app.auth.models import Role
+from app.competitions.models import Competition, Entry, Stage, StageKind
+from app.errors import DomainError, NotAllowed
+from app.extensions import db
+from app.timeutil import BEIJING
+from app.web.access import public, roles_required
+from app.web.render import render_page_or_block
+from app.web.xlsx import xlsx_response
 
 bp = Blueprint("advancement", __name__)
+
+ADMINS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN)
+CSS = "css/advancement.css"
+
+
+# ---------------------------------------------------------------- helpers
+
+def _competition() -> Competition | None:
+    wanted = request.args.get("competition", type=int)
+    if wanted:
+        return db.session.get(Competition, wanted)
+    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+
+
+def _row_visible(row: services.QuotaRow) -> bool:
+    """R-ROLE-1 for quota lines: the city sees all, a district its own, a school admin its own unit."""
+    user = current_user
+    if user.role == Role.CITY_ADMIN:
+        return True
+    if user.role == Role.DISTRICT_ADMIN:
+        return row.district_id == user.district_id
+    if row.school_id is None:  # final: a school admin sees its district's line
+        return user.school is not None and row.district_id == user.school.district_id
+    return user.school is not None and row.school_id == user.school.unit_id
+
+
+def _quota_rows(stage: Stage) -> list[services.QuotaRow]:
+    district = current_user.district_id if current_user.role != Role.CITY_ADMIN else None
+    return [r for r in services.quota_rows(stage, district_id=district) if _row_visible(r)]
+
+
+def _unit(unit_id: int) -> AdvancementUnit:
+    unit = services.get_unit(unit_id)
+    services.check(services.can_view(current_user, unit), "查看")
+    return unit
+
+
+def _source_names() -> list[str]:
+    return [line for line in request.form.get("sources", "").splitlines() if line.strip()]
+
+
+def _event_at() -> datetime | None:
+    raw = request.form.get("event_at", "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.fromisoformat(raw) - BEIJING  # typed in Beijing time, stored as UTC
+    except ValueError:
+        raise DomainError("抽签时间格式不正确。", field="event_at") from None
+
+
+# ---------------------------------------------------------------- overview, quotas
+
+@bp.route("/advancement/")
+@roles_required(*ADMINS)
+def index():
+    """Stages with their quota state and the city-wide summary per district."""
+    competition = _competition()
+    if competition is None:
+        return render_page_or_block("advancement/index.html", "summary", competition=None, stages=[], summary=[])
+    stages = [s for s in competition.stages if s.kind != StageKind.PRELIMINARY]
+    summary = services.city_summary(competition)
+    if current_user.role != Role.CITY_ADMIN:
+        district = current_user.district_id or (current_user.school.district_id if current_user.school else None)
+        summary = [s for s in summary if s["district_id"] == district]
+    return render_page_or_block("advancement/index.html", "summary", competition=competition, stages=stages,
+                                summary=summary)
+
+
+@bp.route("/advancement/summary.xlsx")
+@roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+def summary_xlsx():
+    competition = _competition()
+    if competition is None:
+        abort(404)
+    rows = services.city_summary(competition)
+    return xlsx_response("晋级汇总.xlsx", "晋级汇总", ["区县", "复赛参赛人数", "决赛名额", "推荐", "抽取", "已冻结"],
+                         [[r["district"], r["semifinal_competitors"], r["quota"], r["recommended"], r["drawn"], r["frozen"]]
+                          for r in rows if current_user.role == Role.CITY_ADMIN or r["district_id"] == current_user.district_id])
+
+
+@bp.route("/advancement/stages/<int:stage_id>/quotas")
+@roles_required(*ADMINS)
+def quotas(stage_id: int):
+    """R-Q-1..3 quota page: per unit competitors, ratio, quota, recommended, drawn and the rounding applied."""
+    stage = services.advancement_stage(stage_id)
+    rows = _quota_rows(stage)
+    ratio, recommend = services.ratios(stage)
+    return render_page_or_block("advancement/quotas.html", "table", stage=stage, rows=rows, ratio=ratio,
+                                recommend=recommend, css=CSS)
+
+
+QUOTA_HEADERS = ["区县", "单位代码", "单位", "参赛人数", "当前参赛人数", "比例", "名额（精确值）", "名额", "推荐", "抽取",
+                 "取整方式", "已推荐晋级", "已抽取晋级"]
+
+
+@bp.route("/advancement/stages/<int:stage_id>/quotas.xlsx")
+@roles_required(*ADMINS)
+def quotas_xlsx(stage_id: int):
+    stage = services.advancement_stage(stage_id)
+    ratio, _ = services.ratios(stage)
+    rows = [[r.district_name, r.code, r.name, r.competitors, r.live_competitors, ratio, r.exact, r.quota, r.recommended,
+             r.drawn, r.note, r.advanced_recommended, r.advanced_drawn] for r in _quota_rows(stage)]
+    return xlsx_response(f"{stage.label}晋级名额.xlsx", f"{stage.label}名额", QUOTA_HEADERS, rows)
+
+
+@bp.route("/advancement/stages/<int:stage_id>/freeze", methods=["POST"])
+@roles_required(Role.CITY_ADMIN)
+def freeze(stage_id: int):
+    stage = services.advancement_stage(stage_id)
+    services.freeze_quotas(stage, by=current_user)
+    db.session.commit()
+    flash(f"{stage.label}晋级名额已冻结，各单位可以开始推荐。", "success")
+    return redirect(url_for("advancement.quotas", stage_id=stage.id), 303)
+
+
+# ---------------------------------------------------------------- a unit: recommendation and draw
+
+def _unit_page(unit: AdvancementUnit, *, status: int = 200, error: str | None = None, chosen: set[int] | None = None,
+               suggest: bool = False):
+    candidates = services.candidates(unit)
+    if suggest:
+        chosen = set(services.suggest_by_rank(unit, candidates))
+    elif chosen is None:
+        chosen = {c.entry.id for c in candidates if c.nominated}
+    draws = services.unit_draws(unit)
+    return render_page_or_block(
+        "advancement/unit.html", "recommend", status=status, unit=unit, stage=unit.stage, candidates=candidates,
+        chosen=chosen, error=error, draws=draws, vacancies=services.vacancies(unit),
+        required=services.required_count(unit, candidates),
+        may_recommend=services.can_recommend(current_user, unit), may_confirm=services.can_confirm(current_user, unit),
+        pending=next((d for d in draws if d.status == DrawStatus.ANNOUNCED), None), css=CSS)
+
+
+@bp.route("/advancement/units/<int:unit_id>")
+@roles_required(*ADMINS)
+def unit(unit_id: int):
+    """R-Q-4: the unit's competitors with the preliminary ranking; ``?suggest=1`` ticks the suggestion by rank."""
+    return _unit_page(_unit(unit_id), suggest=bool(request.args.get("suggest")))
+
+
+@bp.route("/advancement/units/<int:unit_id>.xlsx")
+@roles_required(*ADMINS)
+def unit_xlsx(unit_id: int):
+    u = _unit(unit_id)
+    rows = [[c.entry.entrant_number, c.entry.name, c.entry.school.name, c.entry.subject.label, c.entry.group.label,
+             c.aggregate, c.rank, "是" if c.nominated else "", c.advanced.label if c.advanced else ""]
+            for c in services.candidates(u)]
+    return xlsx_response(f"{u.name}{u.stage.label}推荐.xlsx", "推荐",
+                         ["参赛号", "姓名", "学校", "学科", "组别", "成绩", "名次", "推荐", "晋级方式"], rows)
+
+
+def _act(unit: AdvancementUnit, action, success: str, **form_state):
+    """Run one state change; on a rule broken, re-render the unit page with the Chinese message (422)."""
+    try:
+        action()
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        return _unit_page(db.session.get(AdvancementUnit, unit.id), status=error.status_code, error=error.message,
+                          **form_state)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("advancement.unit", unit_id=unit.id), 303)
+
+
+@bp.route("/advancement/units/<int:unit_id>/recommend", methods=["POST"])
+@roles_required(*ADMINS)
+def recommend(unit_id: int):
+    u = _unit(unit_id)
+    ids = [int(v) for v in request.form.getlist("entry") if v.isdigit()]
+    return _act(u, lambda: services.set_nominations(u, ids, by=current_user), "推荐名单已提交，等待上级确认。",
+                chosen=set(ids))
+
+
+@bp.route("/advancement/units/<int:unit_id>/confirm", methods=["POST"])
+@roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+def confirm(unit_id: int):
+    u = _unit(unit_id)
+    return _act(u, lambda: services.confirm_unit(u, by=current_user), "推荐名单已确认，推荐人选已晋级。")
+
+
+@bp.route("/advancement/units/<int:unit_id>/return", methods=["POST"])
+@roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+def send_back(unit_id: int):
+    u = _unit(unit_id)
+    return _act(u, lambda: services.return_unit(u, request.form.get("reason", ""), by=current_user),
+                "推荐名单已退回单位。")
+
+
+@bp.route("/advancement/units/<int:unit_id>/draws", methods=["POST"])
+@roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+def announce(unit_id: int):
+    """R-DRAW-1 (1): freeze the pool; its public page with the commitment exists from now on."""
+    u = _unit(unit_id)
+    return _act(u, lambda: services.announce_unit_draw(u, _source_names(), by=current_user, event_at=_event_at()),
+                "抽签池已冻结并公布（含 SHA-256 承诺值和将使用的随机源）。")
+
+
+@bp.route("/advancement/draws/<int:draw_id>/perform", methods=["POST"])
+@roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+def perform(draw_id: int):
+    """R-DRAW-1 (2)–(4): the values of the announced sources, entered at the draw event."""
+    draw = _admin_draw(draw_id)
+    u = services.unit_of_draw(draw)
+    values = [draw_store.parse_values(request.form.get(f"source-{i}", "")) for i in range(len(draw.sources_announced))]
+    return _act(u, lambda: services.perform_draw(draw, values, by=current_user), "抽签完成，结果和完整记录已公布。")
+
+
+@bp.route("/advancement/draws/<int:draw_id>/void", methods=["POST"])
+@roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+def void(draw_id: int):
+    draw = _admin_draw(draw_id)
+    u = services.unit_of_draw(draw)
+    return _act(u, lambda: services.void_draw(draw, request.form.get("reason", ""), by=current_user),
+                "抽签已作废（作废原因公开显示），可以按新的抽签池重新公布。")
+
+
+def _admin_draw(draw_id: int) -> Draw:
+    draw = db.session.get(Draw, draw_id)
+    if draw is None or draw.purpose.value != "advancement":
+        abort(404)
+    services.check(services.can_confirm(current_user, services.unit_of_draw(draw)), "组织抽签")
+    return draw
+
+
+# ---------------------------------------------------------------- shortlists
+
+@bp.route("/advancement/stages/<int:stage_id>/shortlist")
+@roles_required(*ADMINS)
+def shortlist(stage_id: int):
+    """Who advanced into the stage and how (推荐 / 抽取 with the draw record), within the admin's scope."""
+    stage = services.advancement_stage(stage_id)
+    rows = services.shortlist(stage, scope=current_user.school_scope_clause())
+    return render_page_or_block("advancement/shortlist.html", "rows", stage=stage, rows=rows, css=CSS)
+
+
+@bp.route("/advancement/stages/<int:stage_id>/shortlist.xlsx")
+@roles_required(*ADMINS)
+def shortlist_xlsx(stage_id: int):
+    stage = services.advancement_stage(stage_id)
+    rows = [[r.entry.entrant_number, r.entry.name, r.entry.school.name, r.entry.subject.label, r.entry.group.label,
+             r.route.label, url_for("advancement.draw_public", draw_id=r.draw_id, _external=True) if r.draw_id else ""]
+            for r in services.shortlist(stage, scope=current_user.school_scope_clause())]
+    return xlsx_response(f"{stage.label}晋级名单.xlsx", f"{stage.label}晋级名单",
+                         ["参赛号", "姓名", "学校", "学科", "组别", "晋级方式", "抽签记录"], rows)
+
+
+# ---------------------------------------------------------------- public draw pages (R-DRAW-1)
+
+def _public_draw(draw_id: int) -> Draw:
+    draw = db.session.get(Draw, draw_id)
+    if draw is None:
+        abort(404)
+    return draw
+
+
+@bp.route("/draws/<int:draw_id>")
+@public
+def draw_public(draw_id: int):
+    """The published draw: commitment and future sources when announced; the full record and every
+    step once drawn; links to the original and to re-draws (R-DRAW-2); how to verify it yourself."""
+    draw = _public_draw(draw_id)
+    record = draw_store.record_of(draw)
+    steps, problems, disqualified = [], [], set()
+    if record is not None:
+        labels = {e.number: e.label for e in record.pool}
+        numbers = [e.number for e in record.pool]
+        steps = [(s, numbers[s.position], labels[numbers[s.position]])
+                 for s in selection_steps(record.key, len(record.pool), record.count)]
+        problems = verify_record(record)
+        disqualified = set(db.session.scalars(sa.select(Entry.entrant_number).where(
+            Entry.competition_id == draw.competition_id, Entry.entrant_number.in_(record.selected),
+            Entry.disqualified_at.is_not(None))))
+    children = db.session.scalars(sa.select(Draw).where(Draw.parent_id == draw.id).order_by(Draw.id)).all()
+    return render_page_or_block("advancement/draw_public.html", "draw", draw=draw, record=record, steps=steps,
+                                problems=problems, children=children, disqualified=disqualified,
+                                stage=db.session.get(Stage, draw.stage_id), css=CSS)
+
+
+@bp.route("/draws/<int:draw_id>.json")
+@public
+def draw_json(draw_id: int):
+    """The record the stand-alone verifier accepts; before the event, the published commitment."""
+    draw = _public_draw(draw_id)
+    text = draw.record_json if draw.record_json else json.dumps(draw_store.commitment_dict(draw), ensure_ascii=False,
+                                                                indent=2, sort_keys=True)
+    response = Response(text, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'inline; filename="draw-{draw.id}.json"'
+    return response
+
+
+VERIFIER_FILES = ("draw.py", "verify.py")
+
+
+@bp.route("/draws/verifier/<name>")
+@public
+def verifier_file(name: str):
+    """The stand-alone verifier (R-DRAW-1 (5)) as shipped: two standard-library Python files."""
+    if name not in VERIFIER_FILES:
+        abort(404)
+    from pathlib import Path
+
+    text = (Path(__file__).parent / name).read_text(encoding="utf-8")
+    response = Response(text, mimetype="text/x-python")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

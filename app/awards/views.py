@@ -1,4 +1,327 @@
-"""HTTP views of the awards domain (thin: load, check access, call a service, commit, render)."""
+"""HTTP views of the awards domain (thin: load, check access, call a service, commit, render).
+
+Admin screens (preview → publish → certificates, withdraw) and the public ones (published results,
+certificate verification). Public pages read only the published snapshot rows, which hold no
+private data (R-PUB-1).
+"""
 from __future__ import annotations
 
-from app.awards import bp  # noqa: F401
+from collections import Counter
+from fractions import Fraction
+from typing import Callable
+
+import segno
+import sqlalchemy as sa
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.models import Role, User
+from app.awards import bp, services
+from app.awards.forms import PublishForm, WithdrawForm
+from app.awards.models import Award, AwardKind, AwardRelease
+from app.awards.services import Scope
+from app.competitions.models import Competition
+from app.errors import DomainError, NotFound
+from app.extensions import db, limiter
+from app.orgs.models import District, School
+from app.web.access import ADMIN_ROLES, public, roles_required
+from app.web.forms import show_domain_error
+from app.web.render import render_page_or_block
+from app.web.xlsx import xlsx_response
+
+ORGANISERS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+
+
+@bp.app_template_filter("share_pct")
+def _share_pct(value: Fraction) -> str:
+    """An exact share (Fraction) as a percentage with two decimals: 2/3 → 66.67%."""
+    return f"{services.to_percent(value) * 100:.2f}%"
+
+
+def _competition(competition_id: int | None = None) -> Competition | None:
+    wanted = competition_id or request.args.get("competition", type=int)
+    if wanted:
+        competition = db.session.get(Competition, wanted)
+        if competition is None:
+            raise NotFound("没有这个赛事。")
+        return competition
+    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+
+
+def _districts_for(user: User) -> list[District]:
+    stmt = sa.select(District).order_by(District.code)
+    if user.role != Role.CITY_ADMIN:
+        stmt = stmt.where(District.id == (user.district_id or -1))
+    return list(db.session.scalars(stmt))
+
+
+def _scope(kind: AwardKind, district_id: int | None) -> Scope:
+    """The scope a request names; a district admin's semifinal defaults to their own district."""
+    if kind != AwardKind.SEMIFINAL:
+        return Scope(kind)
+    if district_id is None:
+        district_id = current_user.district_id
+        if district_id is None:
+            first = db.session.scalar(sa.select(District.id).order_by(District.code).limit(1))
+            district_id = first
+    if district_id is None or db.session.get(District, district_id) is None:
+        raise NotFound("没有这个区县。")
+    return Scope(kind, district_id)
+
+
+# ---------------------------------------------------------------- admin
+
+@bp.route("/awards")
+@roles_required(*ADMIN_ROLES)
+def index():
+    """Every award list of the competition the user may see, with its state and what they may do."""
+    competition = _competition()
+    releases = []
+    scopes: list[tuple[Scope, str]] = []
+    if competition is not None:
+        releases = db.session.scalars(
+            sa.select(AwardRelease).where(AwardRelease.competition_id == competition.id)
+            .options(selectinload(AwardRelease.district), selectinload(AwardRelease.published_by))
+            .order_by(AwardRelease.published_at.desc())
+        ).all()
+        if current_user.role in ORGANISERS:
+            scopes = [(Scope(AwardKind.SEMIFINAL, d.id), f"{d.name} 复赛个人奖项") for d in _districts_for(current_user)]
+            scopes += [(Scope(k), k.label) for k in (AwardKind.FINAL, AwardKind.TEAM, AwardKind.ORGANISATION)]
+    live = {r.scope_key: r for r in releases if r.live}
+    return render_page_or_block(
+        "awards/index.html", "releases", competition=competition, releases=releases, scopes=scopes, live=live,
+        can_publish=lambda scope: services.can_publish(current_user, scope),
+    )
+
+
+def _preview_context(competition: Competition, scope: Scope) -> dict:
+    context: dict = {"competition": competition, "scope": scope, "kind": scope.kind,
+                     "live": services.live_release(competition.id, scope),
+                     "can_publish": services.can_publish(current_user, scope),
+                     "districts": _districts_for(current_user) if scope.kind == AwardKind.SEMIFINAL else [],
+                     "district": db.session.get(District, scope.district_id) if scope.district_id else None}
+    if scope.kind in (AwardKind.SEMIFINAL, AwardKind.FINAL):
+        stage = services.stage_for(competition, scope.kind)
+        context["stage"] = stage
+        context["pools"] = services.individual_pools(stage, scope.district_id)
+        context["ratios"] = services.prize_ratios(competition, stage.kind)
+        context["unscored"] = sum(p.unscored for p in context["pools"])
+    elif scope.kind == AwardKind.TEAM:
+        context["teams"] = services.team_preview(competition)
+        context["missing"] = services.missing_individual_releases(competition)
+    else:
+        context["orgs"] = services.organisation_preview(competition)
+        context["deadline"] = services.roster_deadline(competition)
+    return context
+
+
+def _organiser_scope(competition_id: int, kind: str, district_id: int | None) -> tuple[Competition, Scope]:
+    """The competition and scope of a preview/publish request; previews show unpublished figures, so only
+    the organiser of that scope may see them (R-ROLE-1)."""
+    competition = _competition(competition_id)
+    scope = _scope(services.parse_kind(kind), district_id)
+    services.check_publish(current_user, scope)
+    return competition, scope
+
+
+@bp.route("/awards/<int:competition_id>/preview/<kind>")
+@roles_required(*ORGANISERS)
+def preview(competition_id: int, kind: str):
+    competition, scope = _organiser_scope(competition_id, kind, request.args.get("district", type=int))
+    form = PublishForm(district_id=scope.district_id or "")
+    return render_page_or_block("awards/preview.html", "preview", form=form, **_preview_context(competition, scope))
+
+
+def _commit_if_done(form, action: Callable[[], AwardRelease]) -> AwardRelease | None:
+    """Run a service verb for a valid form and commit once; a rule it refuses (422) goes onto the form
+    and changes nothing; scope refusals (403) and missing records (404) propagate as error pages."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status_code != 422:
+            raise
+        show_domain_error(form, error)
+        return None
+    db.session.commit()
+    return result
+
+
+@bp.route("/awards/<int:competition_id>/publish/<kind>", methods=["POST"])
+@roles_required(*ORGANISERS)
+def publish(competition_id: int, kind: str):
+    form = PublishForm()
+    district_id = int(form.district_id.data) if (form.district_id.data or "").isdigit() else None
+    competition, scope = _organiser_scope(competition_id, kind, district_id)
+    release = _commit_if_done(form, lambda: services.publish(
+        competition, scope, by=current_user, allow_unscored=bool(form.confirm_unscored.data)))
+    if release is not None:
+        flash(f"已发布{release.title}，共 {len(release.awards)} 项。", "success")
+        return redirect(url_for("awards.release", release_id=release.id), 303)
+    return render_page_or_block("awards/preview.html", "preview", status=422, form=form,
+                                **_preview_context(competition, scope))
+
+
+@bp.route("/awards/<int:competition_id>/export/<kind>.xlsx")
+@roles_required(*ORGANISERS)
+def preview_xlsx(competition_id: int, kind: str):
+    """R-XLS-1: the preview table as it stands now (not yet published)."""
+    competition, scope = _organiser_scope(competition_id, kind, request.args.get("district", type=int))
+    context = _preview_context(competition, scope)
+    name = f"{context['district'].name if context['district'] else ''}{scope.kind.label}（预览）"
+    if "pools" in context:
+        headers = ["组别", "名次", "编号", "姓名", "学校", "学科", "成绩", "拟获奖项"]
+        rows = [[pool.title, row.rank, row.entry.entrant_number, row.entry.name, row.entry.school.name,
+                 row.entry.subject.label, row.result.aggregate if row.result else None,
+                 row.prize.label if row.prize else ""]
+                for pool in context["pools"] for row in pool.rows]
+    elif "teams" in context:
+        headers = ["类别", "名次", "学校", "区县", "参赛人数", "获奖人数", "获奖比例", "参赛率", "优秀团队奖"]
+        rows = [[category, r.place.rank, r.school.name, r.school.district.name, r.place.figures.competitors,
+                 r.place.figures.prized, services.to_percent(r.place.figures.share),
+                 services.to_percent(r.place.figures.participation), r.place.awarded]
+                for category, team_rows in context["teams"].items() for r in team_rows]
+    else:
+        headers = ["类别", "名称", "区县", "名单按时报送", "参赛人数", "应参赛人数", "参赛率", "异议成立", "组织奖"]
+        rows = [[r.category, r.name, r.district.name, "未知" if r.on_time is None else r.on_time, r.competitors,
+                 r.eligible, r.participation, r.upheld, r.awarded] for r in context["orgs"]]
+    return xlsx_response(f"{name}.xlsx", scope.kind.label, headers, rows)
+
+
+def _release(release_id: int) -> AwardRelease:
+    release = db.session.scalar(
+        sa.select(AwardRelease).where(AwardRelease.id == release_id)
+        .options(selectinload(AwardRelease.awards), joinedload(AwardRelease.competition),
+                 joinedload(AwardRelease.stage), joinedload(AwardRelease.district),
+                 joinedload(AwardRelease.published_by), joinedload(AwardRelease.withdrawn_by))
+    )
+    if release is None:
+        raise NotFound("没有这份奖项名单。")
+    return release
+
+
+def certificate_scope(user: User, awards: list[Award]) -> list[Award]:
+    """The awards whose certificates ``user`` may print: their district's, or their own schools'."""
+    if user.role == Role.CITY_ADMIN:
+        return awards
+    if user.role == Role.DISTRICT_ADMIN:
+        return [a for a in awards if a.district_id == user.district_id]
+    schools = set(db.session.scalars(sa.select(School.id).where(user.school_scope_clause())))
+    return [a for a in awards if a.school_id in schools]
+
+
+def _release_page(item: AwardRelease, form: WithdrawForm, status: int = 200):
+    printable = certificate_scope(current_user, item.awards)
+    schools = Counter((a.school_id, a.school_name or a.recipient) for a in printable if a.school_id)
+    return render_page_or_block(
+        "awards/release.html", "rows", status=status, release=item, printable=printable,
+        schools=sorted(schools.items(), key=lambda kv: kv[0][1]), form=form,
+        can_withdraw=item.live and services.can_publish(current_user, Scope(item.kind, item.district_id)),
+    )
+
+
+@bp.route("/awards/releases/<int:release_id>")
+@roles_required(*ADMIN_ROLES)
+def release(release_id: int):
+    """A published (or withdrawn) list exactly as published, with certificate batches per school."""
+    return _release_page(_release(release_id), WithdrawForm())
+
+
+@bp.route("/awards/releases/<int:release_id>/export.xlsx")
+@roles_required(*ADMIN_ROLES)
+def release_xlsx(release_id: int):
+    """R-XLS-1: a published list with its verification codes (for mail-merge or the archive)."""
+    item = _release(release_id)
+    headers = ["奖项", "名次", "获奖者", "编号", "学校", "区县", "组别", "学科", "类别", "成绩/获奖比例", "参赛率", "证书验证码"]
+    rows = [[a.prize.label, a.rank, a.recipient, a.entrant_number, a.school_name, a.district_name,
+             a.group.label if a.group else "", a.subject_label, a.category,
+             a.score_text if a.is_individual else a.score, a.participation, a.display_code]
+            for a in item.awards]
+    state = "" if item.live else "（已撤销）"
+    return xlsx_response(f"{item.title}{state}.xlsx", item.kind.label, headers, rows)
+
+
+@bp.route("/awards/releases/<int:release_id>/withdraw", methods=["POST"])
+@roles_required(*ORGANISERS)
+def withdraw(release_id: int):
+    item = _release(release_id)
+    form = WithdrawForm()
+    if _commit_if_done(form, lambda: services.withdraw(item, form.reason.data, by=current_user)) is not None:
+        flash(f"已撤销{item.title}。", "success")
+        return redirect(url_for("awards.release", release_id=item.id), 303)
+    return _release_page(_release(release_id), form, status=422)
+
+
+def qr_svg(url: str) -> str:
+    """R-AW-2: the verification URL as an inline SVG QR code (no external service, works offline)."""
+    return segno.make(url, error="m").svg_inline(scale=3, border=2)
+
+
+@bp.route("/awards/releases/<int:release_id>/certificates")
+@roles_required(*ADMIN_ROLES)
+def certificates(release_id: int):
+    """R-AW-2: printable certificates, one A4 page each; ``?school=`` prints one school's batch."""
+    item = _release(release_id)
+    if not item.live:
+        raise NotFound("该名单已撤销，不能再打印证书。")
+    awards = certificate_scope(current_user, item.awards)
+    school_id = request.args.get("school", type=int)
+    if school_id is not None:
+        awards = [a for a in awards if a.school_id == school_id]
+    shown = [(a, url_for("awards.verify", code=a.code, _external=True)) for a in awards]
+    return render_page_or_block(
+        "awards/certificates.html", "certificates", release=item,
+        certificates=[(a, url, qr_svg(url)) for a, url in shown],
+    )
+
+
+# ---------------------------------------------------------------- public (R-PUB-1, R-AW-2)
+
+@bp.route("/results/<int:competition_id>")
+@public
+def public_results(competition_id: int):
+    """Published results and awards of a competition; search by name or school; mobile first."""
+    competition = db.session.get(Competition, competition_id)
+    if competition is None:
+        raise NotFound("没有这个赛事。")
+    q = (request.args.get("q") or "").strip()[:40]
+    releases = db.session.scalars(
+        sa.select(AwardRelease).where(AwardRelease.competition_id == competition.id, AwardRelease.live.is_(True))
+        .options(joinedload(AwardRelease.district))
+    ).all()
+    order = {k: i for i, k in enumerate(AwardKind)}
+    releases = sorted(releases, key=lambda r: (order[r.kind], r.district.code if r.district else ""))
+    stmt = sa.select(Award).where(Award.release_id.in_([r.id for r in releases])).order_by(Award.position)
+    if q:
+        stmt = stmt.where(sa.or_(Award.recipient.contains(q, autoescape=True),
+                                 Award.school_name.contains(q, autoescape=True)))
+    by_release: dict[int, list[Award]] = {}
+    for award in db.session.scalars(stmt) if releases else []:
+        by_release.setdefault(award.release_id, []).append(award)
+    return render_page_or_block(
+        "awards/public_results.html", "results", competition=competition, q=q,
+        sections=[(r, by_release.get(r.id, [])) for r in releases],
+    )
+
+
+@bp.route("/verify")
+@bp.route("/verify/<code>")
+@public
+@limiter.limit("60 per minute")
+def verify(code: str | None = None):
+    """R-AW-2: anyone checks a certificate by its code (typed, or scanned from the QR code)."""
+    typed = request.args.get("code")
+    if code is None and typed:
+        normal = services.normalise_code(typed)
+        if normal:
+            return redirect(url_for("awards.verify", code=normal), 303)
+    if code is None:
+        return render_page_or_block("awards/verify.html", "verdict", award=None, code="")
+    award = services.award_by_code(code)
+    if award is None:
+        return render_page_or_block("awards/verify.html", "verdict", status=404, award=None, code=code,
+                                    not_found=True)
+    return render_page_or_block("awards/verify.html", "verdict", award=award, code=code)

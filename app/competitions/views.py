@@ -1,4 +1,127 @@
 """HTTP views of the competitions domain (thin: load, check access, call a service, commit, render)."""
 from __future__ import annotations
 
-from app.competitions import bp  # noqa: F401
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.auth.models import Role
+from app.competitions import bp, services
+from app.competitions.forms import STAGE_FLAGS, CompetitionForm, ConfirmForm, SubjectForm
+from app.competitions.transaction import attempt
+from app.competitions.models import Competition, Level, Rounding, StageKind, Subject, SubjectKind
+from app.extensions import db
+from app.web.access import ADMIN_ROLES, roles_required
+from app.web.render import render_page_or_block
+from app.web.xlsx import xlsx_response
+
+
+@bp.route("/competitions")
+@roles_required(*ADMIN_ROLES)
+def index():
+    competitions = db.session.scalars(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())).all()
+    return render_page_or_block("competitions/index.html", "competition_rows", competitions=competitions)
+
+
+@bp.route("/competitions.xlsx")
+@roles_required(*ADMIN_ROLES)
+def index_xlsx():
+    """R-XLS-1: the list of competitions with their stage deadlines."""
+    competitions = db.session.scalars(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())).all()
+    return xlsx_response("赛事.xlsx", "赛事", ["年度", "名称", *(f"{k.label}截止" for k in StageKind)],
+                         ([c.year, c.name, *(s.deadline.isoformat() if s.deadline else "未定" for s in c.stages)]
+                          for c in competitions))
+
+
+@bp.route("/competitions/<int:competition_id>")
+@roles_required(*ADMIN_ROLES)
+def detail(competition_id: int):
+    competition = db.get_or_404(Competition, competition_id)
+    return render_page_or_block("competitions/detail.html", "rules", competition=competition,
+                                rules=services.rules_in_force(competition), subject_form=SubjectForm(),
+                                confirm=ConfirmForm())
+
+
+@bp.route("/competitions/<int:competition_id>/rules.xlsx")
+@roles_required(*ADMIN_ROLES)
+def rules_xlsx(competition_id: int):
+    """R-XLS-1: the rules in force and the subjects as a workbook."""
+    competition = db.get_or_404(Competition, competition_id)
+    rows = list(services.rules_in_force(competition))
+    rows += [("学科", f"{s.label}（决赛特色项目：{s.kind.featured_item}）") for s in competition.subjects]
+    return xlsx_response(f"{competition.name}-规则.xlsx", "规则", ["项目", "设定"], rows)
+
+
+def _load_form(form, competition: Competition) -> None:
+    form.name.data, form.year.data, form.description.data = competition.name, competition.year, competition.description
+    for stage in competition.stages:
+        getattr(form, f"{stage.kind.value}_deadline").data = stage.deadline
+        for flag, _ in STAGE_FLAGS:
+            getattr(form, f"{stage.kind.value}_{flag}").data = getattr(stage, flag)
+    for attr, _, kind in services.SETTINGS:
+        value = getattr(competition, attr)
+        if kind == "ratio":
+            value = Decimal(format((Decimal(value) * 100).normalize(), "f"))
+        elif kind == "rounding":
+            value = value.value
+        getattr(form, attr).data = value
+
+
+@bp.route("/competitions/new", methods=["GET", "POST"])
+@bp.route("/competitions/<int:competition_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.CITY_ADMIN)
+def edit(competition_id: int | None = None):
+    competition = db.get_or_404(Competition, competition_id) if competition_id else None
+    form = CompetitionForm()
+    if request.method == "GET":
+        _load_form(form, competition or services.default_settings_preview())
+    if form.validate_on_submit():
+        settings = {}
+        for attr, _, kind in services.SETTINGS:
+            value = getattr(form, attr).data
+            if kind == "ratio":
+                value = (Decimal(value) / 100).quantize(Decimal("0.0001"))
+            elif kind == "rounding":
+                value = Rounding(value)
+            settings[attr] = value
+        ok, saved = attempt(lambda: services.save_competition(
+            current_user, competition, name=form.name.data.strip(), year=form.year.data,
+            description=(form.description.data or "").strip() or None,
+            deadlines={k: getattr(form, f"{k.value}_deadline").data for k in StageKind},
+            stage_flags={k: {f: getattr(form, f"{k.value}_{f}").data for f, _ in STAGE_FLAGS} for k in StageKind},
+            settings=settings), form)
+        if ok:
+            flash("赛事设置已保存。", "success")
+            return redirect(url_for("competitions.detail", competition_id=saved.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_page_or_block("competitions/form.html", "competition_form", status=status, form=form,
+                                competition=competition, settings=services.SETTINGS, stage_kinds=list(StageKind),
+                                stage_flags=STAGE_FLAGS)
+
+
+@bp.route("/competitions/<int:competition_id>/subjects", methods=["POST"])
+@roles_required(Role.CITY_ADMIN)
+def add_subject(competition_id: int):
+    competition = db.get_or_404(Competition, competition_id)
+    form = SubjectForm()
+    add = lambda: services.add_subject(current_user, competition, level=Level(form.level.data),  # noqa: E731
+                                       name=form.name.data, kind=SubjectKind(form.kind.data))
+    if form.validate_on_submit() and attempt(add, form)[0]:
+        flash("学科已添加。", "success")
+        return redirect(url_for("competitions.detail", competition_id=competition.id) + "#subjects", 303)
+    return render_page_or_block("competitions/detail.html", "subjects", status=422, competition=competition,
+                                rules=services.rules_in_force(competition), subject_form=form, confirm=ConfirmForm())
+
+
+@bp.route("/competitions/subjects/<int:subject_id>/delete", methods=["POST"])
+@roles_required(Role.CITY_ADMIN)
+def remove_subject(subject_id: int):
+    subject = db.get_or_404(Subject, subject_id)
+    competition_id = subject.competition_id
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if attempt(lambda: services.remove_subject(current_user, subject))[0]:
+        flash("学科已删除。", "success")
+    return redirect(url_for("competitions.detail", competition_id=competition_id) + "#subjects", 303)

@@ -8,7 +8,8 @@ from typing import Mapping, Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.advancement.draw import DrawError, PoolEntry, pool_commitment, run_draw
 from app.advancement.models import Draw, DrawPurpose, DrawStatus
@@ -158,8 +159,7 @@ def create_panel(stage: Stage, subject: Subject, group: Group, *, by: User, name
     else:
         unit_school = district = None
     panel = Panel(stage=stage, subject=subject, group=group, unit_school=unit_school, district=district, room=room,
-                  name=name or f"{stage.label}·{subject.label}·{group.label}"
-                  + (f"·{unit_school.name}" if unit_school else f"·{district.name}" if district else ""),
+                  name=name or panel_name(stage, subject, group, unit_school or district),
                   form=form_for(stage, unit_school.id if unit_school else None))
     db.session.add(panel)
     db.session.flush()
@@ -168,6 +168,11 @@ def create_panel(stage: Stage, subject: Subject, group: Group, *, by: User, name
                  competition_id=stage.competition_id, district_id=_district_of(panel),
                  school_id=panel.unit_school_id)
     return panel
+
+
+def panel_name(stage: Stage, subject: Subject, group: Group, scope: School | District | None) -> str:
+    """The default name, e.g. 初赛·小学数学·中老年组·东山县青石镇中心小学."""
+    return f"{stage.label}·{subject.label}·{group.label}" + (f"·{scope.name}" if scope is not None else "")
 
 
 def _district_of(panel: Panel) -> int | None:
@@ -335,20 +340,25 @@ def is_head(user: User, panel: Panel) -> bool:
 
 def judge_appearance(user: User, appearance_id: int) -> Appearance:
     """The appearance a judge may score: their own panel only (R-ROLE-1)."""
-    appearance = db.session.get(Appearance, appearance_id)
-    if appearance is None:
+    member = sa.exists().where(PanelJudge.panel_id == Appearance.panel_id, PanelJudge.user_id == user.id)
+    panel = joinedload(Appearance.panel)
+    # one round trip for the appearance, its panel, form, items and subject: autosave is hot
+    row = db.session.execute(
+        sa.select(Appearance, member.label("member")).where(Appearance.id == appearance_id)
+        .options(panel.joinedload(Panel.form).joinedload(ScoreForm.items), panel.joinedload(Panel.subject))
+    ).unique().first()
+    if row is None:
         raise NotFound("没有该选手。")
-    if not db.session.scalar(sa.select(sa.func.count(PanelJudge.id)).where(
-            PanelJudge.panel_id == appearance.panel_id, PanelJudge.user_id == user.id)):
+    if not row.member:
         raise NotAllowed("您不在该选手的评委组中。")
-    return appearance
+    return row.Appearance
 
 
 def find_sheet(panel_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
-    return db.session.scalar(
-        sa.select(ScoreSheet).options(selectinload(ScoreSheet.scores)).where(
+    return db.session.scalars(
+        sa.select(ScoreSheet).options(joinedload(ScoreSheet.scores)).where(
             ScoreSheet.panel_id == panel_id, ScoreSheet.judge_id == judge_id, ScoreSheet.entry_id == entry_id)
-    )
+    ).unique().first()
 
 
 def _get_or_create_sheet(panel: Panel, judge: User, entry_id: int, editor: str | None) -> tuple[ScoreSheet, bool]:
@@ -364,13 +374,15 @@ def _get_or_create_sheet(panel: Panel, judge: User, entry_id: int, editor: str |
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     now = utcnow()
-    result = db.session.execute(
-        insert(ScoreSheet)
+    table = ScoreSheet.__table__
+    new_id = db.session.execute(
+        insert(table)
         .values(panel_id=panel.id, judge_id=judge.id, entry_id=entry_id, editor=editor, version=1,
                 status=SheetStatus.DRAFT, created_at=now, updated_at=now)
         .on_conflict_do_nothing(index_elements=["panel_id", "judge_id", "entry_id"])
-    )
-    created = result.rowcount == 1
+        .returning(table.c.id)
+    ).scalar()
+    created = new_id is not None  # RETURNING gives no row when the other device's insert won
     sheet = find_sheet(panel.id, judge.id, entry_id)
     if created:
         for item in panel.form.items:
@@ -408,7 +420,6 @@ def save_sheet(appearance: Appearance, judge: User, raw: Mapping[str, str], *, v
             sheet.scores.append(ItemScore(item_id=item_id, value=value))
         elif score.value != value:
             score.value = value
-    sheet.updated_at = utcnow()
     db.session.flush()
     return sheet
 
@@ -422,18 +433,21 @@ def _claim(sheet: ScoreSheet, version: int | None, editor: str | None) -> None:
     same = ScoreSheet.version == (version or 0)
     if editor:
         same = sa.or_(same, ScoreSheet.editor == editor)
-    result = db.session.execute(
+    now = utcnow()
+    new_version = db.session.execute(
         sa.update(ScoreSheet)
         .where(ScoreSheet.id == sheet.id, ScoreSheet.status == SheetStatus.DRAFT, same)
-        .values(version=ScoreSheet.version + 1, editor=editor)
+        .values(version=ScoreSheet.version + 1, editor=editor, updated_at=now)
+        .returning(ScoreSheet.version)
         .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    ).scalar()
+    if new_version is None:
         db.session.refresh(sheet)
         if sheet.status == SheetStatus.SUBMITTED:
             raise SheetConflict("该评分表已在另一设备上提交并锁定，不能再修改。")
         raise SheetConflict("该评分表已在另一个页面或设备上修改过，为避免互相覆盖，本次修改未保存。请重新载入查看最新分数。")
-    db.session.refresh(sheet, ["version", "editor"])
+    for key, value in (("version", new_version), ("editor", editor), ("updated_at", now)):
+        set_committed_value(sheet, key, value)
 
 
 def submit_sheet(appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None,

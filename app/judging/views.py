@@ -21,7 +21,7 @@ from app.extensions import db, limiter
 from app.judging import bp, services, signin
 from app.judging.models import Appearance, Panel, PanelJudge, PanelStatus, ScoreSheet, SheetStatus
 from app.judging.results import sheet_totals, stage_results
-from app.judging.scoring import CENT, judge_spread, round_score
+from app.judging.scoring import CENT, item_points, judge_spread, round_score
 from app.orgs.models import District, School
 from app.web.access import public, roles_required
 from app.web.render import render_page_or_block
@@ -62,32 +62,70 @@ def my_panels():
         sa.select(Panel).join(PanelJudge, PanelJudge.panel_id == Panel.id)
         .where(PanelJudge.user_id == current_user.id)
         .options(selectinload(Panel.appearances).selectinload(Appearance.entry).selectinload(Entry.school),
-                 selectinload(Panel.stage), selectinload(Panel.subject), selectinload(Panel.judges))
+                 selectinload(Panel.stage), selectinload(Panel.subject), selectinload(Panel.judges),
+                 selectinload(Panel.unit_school))
         .order_by(Panel.id)
     ).all()
     sheets = {(s.panel_id, s.entry_id): s for s in db.session.scalars(
         sa.select(ScoreSheet).where(ScoreSheet.judge_id == current_user.id))}
-    return render_page_or_block("judging/my_panels.html", "queue", panels=panels, sheets=sheets)
+    submitted: dict[int, list[int]] = defaultdict(list)
+    for (panel_id, entry_id), s in sheets.items():
+        if s.status == SheetStatus.SUBMITTED:
+            submitted[panel_id].append(entry_id)
+    # a panel head also sees the submitted sheets of the others, to amend one when needed (R-SCORE-2)
+    headed = [p.id for p in panels if p.status == PanelStatus.OPEN and services.is_head(current_user, p)]
+    panel_sheets: dict[tuple[int, int], list[ScoreSheet]] = defaultdict(list)
+    if headed:
+        for s in db.session.scalars(sa.select(ScoreSheet).where(
+                ScoreSheet.panel_id.in_(headed), ScoreSheet.status == SheetStatus.SUBMITTED,
+                ScoreSheet.judge_id != current_user.id).options(selectinload(ScoreSheet.judge)).order_by(ScoreSheet.judge_id)):
+            panel_sheets[(s.panel_id, s.entry_id)].append(s)
+    panels = sorted(panels, key=lambda p: (p.status != PanelStatus.OPEN, p.id))
+    return render_page_or_block("judging/my_panels.html", "queue", panels=panels, sheets=sheets, submitted=submitted,
+                                panel_sheets=panel_sheets)
 
 
-def _score_context(appearance: Appearance, *, sheet: ScoreSheet | None = None, typed: dict | None = None,
-                   error: str | None = None, conflict: bool = False, state: str | None = None):
-    panel = appearance.panel
-    items = panel.form.items
-    sheet = sheet if sheet is not None else services.find_sheet(panel.id, current_user.id, appearance.entry_id)
+def _status_context(appearance: Appearance, sheet: ScoreSheet | None, *, error: str | None = None,
+                    conflict: bool = False, state: str | None = None) -> dict:
+    """What the ``sheet_status`` block shows, as plain values: it renders after the commit without a query."""
+    items = appearance.panel.form.items
     stored = {s.item_id: s.value for s in sheet.scores} if sheet else {}
     saved = {f"item-{i.id}": score_text(stored.get(i.id)) for i in items}
-    shown = dict(saved)
+    return dict(
+        appearance_id=appearance.id, saved=saved, saved_json=json.dumps(saved), has_sheet=sheet is not None,
+        total=services.sheet_total(sheet, items) if sheet else Decimal("0.00"),
+        locked=bool(sheet and sheet.status == SheetStatus.SUBMITTED), version=sheet.version if sheet else 0,
+        updated_at=sheet.updated_at if sheet else None, submitted_at=sheet.submitted_at if sheet else None,
+        error=error, conflict=conflict, state=state or ("saved" if sheet else "new"),
+    )
+
+
+def _score_context(appearance: Appearance, *, typed: dict | None = None, error: str | None = None,
+                   conflict: bool = False, state: str | None = None):
+    panel = appearance.panel
+    items = panel.form.items
+    sheet = services.find_sheet(panel.id, current_user.id, appearance.entry_id)
+    status = _status_context(appearance, sheet, error=error, conflict=conflict, state=state)
+    if conflict and typed is not None:
+        # keep the stale version: resending the same form must conflict again, never overwrite (R-SCORE-2)
+        status["version"] = typed.get("version", "")
+    shown = dict(status["saved"])
     if typed:
         shown.update({k: v for k, v in typed.items() if k in shown})
     ordered = sorted((a for a in panel.appearances if a.position is not None), key=lambda a: a.position)
     index = next((n for n, a in enumerate(ordered) if a.id == appearance.id), 0)
+    points = {}
+    for item in items:
+        typed_value = shown.get(f"item-{item.id}", "")
+        try:
+            value = Decimal(typed_value) if typed_value else None
+        except ArithmeticError:
+            value = None
+        ok = value is not None and value.is_finite() and 0 <= value <= item.max_points
+        points[item.id] = round_score(item_points(value, item.max_points, item.weight)) if ok else "—"
     return dict(
-        appearance=appearance, panel=panel, stage=panel.stage, items=items, sheet=sheet, saved=saved, shown=shown,
-        saved_json=json.dumps(saved), total=services.sheet_total(sheet, items) if sheet else Decimal("0.00"),
-        locked=bool(sheet and sheet.status == SheetStatus.SUBMITTED), version=sheet.version if sheet else 0,
-        editor=services.new_editor_token(), error=error, conflict=conflict,
-        state=state or ("saved" if sheet else "new"),
+        status, appearance=appearance, panel=panel, stage=panel.stage, items=items, sheet=sheet, shown=shown,
+        index=index, count=len(ordered), item_points=points, editor=services.new_editor_token(),
         prev=ordered[index - 1] if index > 0 else None, next=ordered[index + 1] if index + 1 < len(ordered) else None,
         blind=panel.stage.blind,
     )
@@ -130,8 +168,11 @@ def autosave(appearance_id: int):
         ctx = _score_context(appearance, typed=request.form, error=error.message, conflict=error.status_code == 409,
                              state="error")
         return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
+    status = _status_context(appearance, sheet)  # before the commit expires what it read
     db.session.commit()
-    return render_page_or_block("judging/score.html", "sheet_status", **_score_context(appearance, sheet=sheet))
+    if not request.htmx:
+        return redirect(url_for("judging.score", appearance_id=appearance_id), 303)
+    return render_page_or_block("judging/score.html", "sheet_status", **status)
 
 
 @bp.route("/judging/score/<int:appearance_id>/submit", methods=["POST"])
@@ -256,9 +297,10 @@ def _creatable(competition: Competition):
     options = []
     for stage in competition.stages:
         if stage.kind == StageKind.PRELIMINARY:
+            # R-ORG-2: central schools, township junior schools and any other school with no central school
             units = db.session.scalars(sa.select(School).where(
-                School.central_school_id.is_(None), current_user.school_scope_clause(),
-                sa.or_(School.is_central, School.is_township_junior)).order_by(School.code)).all()
+                School.central_school_id.is_(None), ~School.is_seat, current_user.school_scope_clause(),
+            ).order_by(School.code)).all()
             if current_user.role == Role.SCHOOL_ADMIN:
                 units = [u for u in units if u.id == current_user.school_id]
             options.append((stage, units, []))
@@ -278,7 +320,8 @@ def index():
     if competition is None:
         return render_page_or_block("judging/index.html", "panels", competition=None, panels=[], counts={},
                                     creatable=[], subjects=[], groups=list(Group))
-    panels = _visible_panels(competition)
+    order = {PanelStatus.OPEN: 0, PanelStatus.SETUP: 1, PanelStatus.CLOSED: 2}
+    panels = sorted(_visible_panels(competition), key=lambda p: (p.stage.position, order[p.status]))  # live first
     counts = _progress_counts([p.id for p in panels])
     return render_page_or_block("judging/index.html", "panels", competition=competition, panels=panels, counts=counts,
                                 creatable=_creatable(competition), subjects=competition.subjects, groups=list(Group))
@@ -370,6 +413,21 @@ def panel_xlsx(panel_id: int):
     headers = ["出场序号", "参赛号", "姓名", "学校", "评委", "状态",
                *[f"{i.label_for(panel.subject)}（{score_text(i.weight)}%）" for i in items], "评委总分", "最后得分"]
     return xlsx_response(f"{panel.name}评分表.xlsx", "评分表", headers, rows)
+
+
+@bp.route("/judging/panels/<int:panel_id>/spread.xlsx")
+@roles_required(*ADMINS)
+def spread_xlsx(panel_id: int):
+    """R-XLS-1: the judge spread table — each judge's mean and mean deviation from the panel."""
+    panel = _managed_panel(panel_id)
+    _, spread = _panel_grid(panel)
+    rows = []
+    for pj in panel.judges:
+        n, mean, deviation = spread.get(pj.user_id, (0, None, None))
+        rows.append([pj.user.display_name, pj.user.school.name if pj.user.school else "", n,
+                     None if mean is None else _cents_filter(mean),
+                     None if deviation is None else _cents_filter(deviation, signed=True)])
+    return xlsx_response(f"{panel.name}评委偏差.xlsx", "评委偏差", ["评委", "所在学校", "已提交", "平均分", "平均偏差"], rows)
 
 
 @bp.route("/judging/panels/<int:panel_id>/judges", methods=["POST"])

@@ -1,9 +1,232 @@
 """Admin side of the public listing: open listings, post announcements, resolve objections (R-PUB-2).
 
 A separate blueprint from the public pages (``public``), so each audience has its own URL set.
+Scope (R-ROLE-1): city admins everything, district admins their district, school admins the
+objections against their school's (and affiliates') teachers.
 """
 from __future__ import annotations
 
-from flask import Blueprint
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
+
+from app.auth.models import Role
+from app.competitions.models import Competition, Entry, Stage
+from app.errors import NotAllowed
+from app.extensions import db
+from app.orgs.models import District, School
+from app.public import queries, services
+from app.public.forms import AnnouncementForm, ListingForm, ResolveForm, run_service
+from app.public.models import Announcement, Listing, Objection, ObjectionStatus
+from app.timeutil import beijing_today, utcnow
+from app.web.access import ADMIN_ROLES, roles_required
+from app.web.render import render_page_or_block
+from app.web.templating import endpoint_exists, fmt_dt
+from app.web.xlsx import xlsx_response
 
 bp = Blueprint("public_admin", __name__)
+
+LISTERS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+
+
+def _competition() -> Competition | None:
+    wanted = request.args.get("competition", type=int)
+    return db.session.get(Competition, wanted) if wanted else queries.latest_competition()
+
+
+def _district_choices(city_label: str) -> list[tuple[int | None, str]]:
+    if current_user.role == Role.CITY_ADMIN:
+        districts = db.session.scalars(sa.select(District).order_by(District.code)).all()
+        return [(None, city_label)] + [(d.id, d.name) for d in districts]
+    district = db.session.get(District, current_user.district_id) if current_user.district_id else None
+    return [(district.id, district.name)] if district else []
+
+
+@bp.route("/admin/public")
+@roles_required(*ADMIN_ROLES)
+def index():
+    competition = _competition()
+    if competition is None:
+        return render_page_or_block("public/admin/index.html", "content", competition=None)
+    pending = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Objection)
+        .where(Objection.competition_id == competition.id, Objection.status == ObjectionStatus.PENDING,
+               services.objection_scope_clause(current_user))
+    )
+    return render_page_or_block(
+        "public/admin/index.html", "content", competition=competition, now=utcnow(), pending=pending,
+        timeline=queries.timeline(competition),
+        announcements=queries.announcements(competition),
+    )
+
+
+@bp.route("/admin/public/listings.xlsx")
+@roles_required(*ADMIN_ROLES)
+def listings_xlsx():
+    """R-XLS-1: the listings table of the admin page."""
+    competition = _competition() or abort(404)
+    now = utcnow()
+    return xlsx_response(
+        "公示.xlsx", "公示", ["阶段", "范围", "开始日期", "结束日期", "天数", "状态", "公示说明"],
+        ([l.stage.label, l.scope_label, l.first_day, l.last_day, l.days, _period_state(l, now), l.note or ""]
+         for l in services.listings_of(competition)),
+    )
+
+
+def _period_state(listing: Listing, now) -> str:
+    return "公示中" if listing.is_open(now) else ("未开始" if listing.opens_at > now else "已结束")
+
+
+@bp.route("/admin/public/announcements.xlsx")
+@roles_required(*ADMIN_ROLES)
+def announcements_xlsx():
+    """R-XLS-1: the announcements table of the admin page."""
+    competition = _competition() or abort(404)
+    return xlsx_response(
+        "公告.xlsx", "公告", ["标题", "发布单位", "置顶", "发布时间", "更新时间", "正文"],
+        ([a.title, a.publisher_label, a.pinned, fmt_dt(a.published_at), fmt_dt(a.updated_at), a.body]
+         for a in queries.announcements(competition)),
+    )
+
+
+@bp.route("/admin/public/stages/<int:stage_id>/listing", methods=["GET", "POST"])
+@roles_required(*LISTERS)
+def listing_form(stage_id: int):
+    """R-PUB-2: open a stage's listing (city-wide or one district) with its period."""
+    stage = db.get_or_404(Stage, stage_id)
+    form = ListingForm()
+    form.district_id.choices = _district_choices("全市")
+    if request.method == "GET":
+        form.start.data = beijing_today()
+        form.days.data = stage.competition.listing_days
+    if form.validate_on_submit():
+        district = db.session.get(District, form.district_id.data) if form.district_id.data else None
+        ok, _ = run_service(form, lambda: services.open_listing(
+            stage, by=current_user, start=form.start.data, days=form.days.data, district=district, note=form.note.data))
+        if ok:
+            flash(f"{stage.label}公示已开启：{form.start.data.isoformat()} 起 {form.days.data} 天。", "success")
+            return redirect(url_for("public_admin.index", competition=stage.competition_id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_page_or_block("public/admin/listing_form.html", "listing_form", status=status, form=form, stage=stage)
+
+
+@bp.route("/admin/public/competitions/<int:competition_id>/announcements/new", methods=["GET", "POST"])
+@bp.route("/admin/public/announcements/<int:announcement_id>", methods=["GET", "POST"])
+@roles_required(*LISTERS)
+def announcement_form(competition_id: int | None = None, announcement_id: int | None = None):
+    """Post or edit an announcement shown on the competition's public page."""
+    item = db.get_or_404(Announcement, announcement_id) if announcement_id else None
+    competition = db.get_or_404(Competition, item.competition_id if item else competition_id)
+    form = AnnouncementForm(obj=item)
+    form.district_id.choices = _district_choices("市教育局（全市）")
+    if item is not None:
+        form.district_id.choices = [(item.district_id, item.publisher_label)]
+        if request.method == "GET":
+            services._check_announcement_scope(current_user, item.district)
+    if form.validate_on_submit():
+        district = db.session.get(District, form.district_id.data) if form.district_id.data else None
+        ok, _ = run_service(form, lambda: services.save_announcement(
+            competition, item, by=current_user, title=form.title.data, body=form.body.data, pinned=form.pinned.data,
+            district=district))
+        if ok:
+            flash("公告已发布。" if item is None else "公告已修改。", "success")
+            return redirect(url_for("public_admin.index", competition=competition.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_page_or_block("public/admin/announcement_form.html", "announcement_form", status=status,
+                                form=form, item=item, competition=competition)
+
+
+@bp.route("/admin/public/announcements/<int:announcement_id>/delete", methods=["POST"])
+@roles_required(*LISTERS)
+def announcement_delete(announcement_id: int):
+    item = db.get_or_404(Announcement, announcement_id)
+    competition_id = item.competition_id
+    services.delete_announcement(item, by=current_user)
+    db.session.commit()
+    flash("公告已删除。", "success")
+    return redirect(url_for("public_admin.index", competition=competition_id), 303)
+
+
+def _objections_stmt(competition: Competition):
+    stmt = (
+        sa.select(Objection)
+        .where(Objection.competition_id == competition.id, services.objection_scope_clause(current_user))
+        .options(joinedload(Objection.entry).joinedload(Entry.school),
+                 joinedload(Objection.listing).joinedload(Listing.stage),
+                 joinedload(Objection.resolved_by))
+        .order_by(Objection.status != ObjectionStatus.PENDING, Objection.created_at.desc(), Objection.id.desc())
+    )
+    status = ObjectionStatus.from_label(request.args.get("status", ""))
+    if status is not None:
+        stmt = stmt.where(Objection.status == status)
+    return stmt
+
+
+@bp.route("/admin/public/objections")
+@roles_required(*ADMIN_ROLES)
+def objections():
+    """Objections against teachers in the admin's scope, pending first."""
+    competition = _competition() or abort(404)
+    rows = db.session.scalars(_objections_stmt(competition).limit(500)).all()
+    return render_page_or_block("public/admin/objections.html", "objection_rows", competition=competition, rows=rows,
+                                status_filter=request.args.get("status", ""), statuses=list(ObjectionStatus))
+
+
+@bp.route("/admin/public/objections.xlsx")
+@roles_required(*ADMIN_ROLES)
+def objections_xlsx():
+    """R-XLS-1: the objections table as xlsx (admins in scope see the filer's contact, as on screen)."""
+    competition = _competition() or abort(404)
+    rows = db.session.scalars(_objections_stmt(competition)).all()
+    return xlsx_response(
+        "异议.xlsx", "异议",
+        ["查询码", "提交时间", "公示", "编号", "教师", "学校", "异议理由", "异议人", "联系电话", "状态", "弄虚作假",
+         "处理说明", "处理人", "处理时间"],
+        ([o.tracking_display, fmt_dt(o.created_at), o.listing.stage.label, f"{o.entry.entrant_number:04d}",
+          o.entry.name, o.entry.school.name, o.reason, o.filer_name or "", o.filer_phone or "", o.status.label,
+          o.fraud, o.resolution_note or "", o.resolved_by.display_name if o.resolved_by else "",
+          fmt_dt(o.resolved_at)] for o in rows),
+    )
+
+
+@bp.route("/admin/public/objections/<int:objection_id>", methods=["GET", "POST"])
+@roles_required(*ADMIN_ROLES)
+def objection(objection_id: int):
+    """R-PUB-2: read one objection and resolve it (dismissed / upheld, upheld for fraud disqualifies)."""
+    item = db.session.scalar(
+        sa.select(Objection).where(Objection.id == objection_id)
+        .options(joinedload(Objection.entry).joinedload(Entry.school).joinedload(School.district))
+    ) or abort(404)
+    if not current_user.can_manage_school(item.entry.school):
+        raise NotAllowed("该异议涉及的教师不在您的管理范围内。")
+    form = ResolveForm()
+    if form.validate_on_submit():
+        ok, redraws = run_service(form, lambda: services.resolve_objection(
+            item, by=current_user, outcome=ObjectionStatus(form.outcome.data), note=form.note.data, fraud=form.fraud.data))
+        if ok:
+            flash(_resolved_message(item, redraws), "success")
+            return redirect(url_for("public_admin.objection", objection_id=item.id), 303)
+    others = db.session.scalars(
+        sa.select(Objection).where(Objection.entry_id == item.entry_id, Objection.id != item.id).order_by(Objection.id)
+    ).all()
+    status = 422 if request.method == "POST" else 200
+    return render_page_or_block("public/admin/objection.html", "resolve_form", status=status, item=item, form=form,
+                                others=others, stage=item.listing.stage)
+
+
+def _resolved_message(item: Objection, redraws: list) -> Markup | str:
+    text = f"异议已处理：{item.status.label}。"
+    if item.fraud:
+        text += f"{item.entry.name} 已被取消参赛资格。"
+    if not redraws:
+        return text
+    links = []
+    for draw in redraws:
+        label = escape(getattr(draw, "title", f"#{draw.id}"))
+        if endpoint_exists("advancement.draw_public"):
+            links.append(Markup('<a href="{}">{}</a>').format(url_for("advancement.draw_public", draw_id=draw.id), label))
+        else:
+            links.append(label)
+    return Markup("{} 已公告重新抽取：{}").format(text, Markup("、").join(links))

@@ -1,4 +1,439 @@
 """HTTP views of the rosters domain (thin: load, check access, call a service, commit, render)."""
 from __future__ import annotations
 
-from app.rosters import bp  # noqa: F401
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import Role
+from app.competitions.models import Competition, Entry, EntryStatus
+from app.competitions.transaction import attempt
+from app.errors import DomainError
+from app.extensions import db
+from app.orgs.models import District, School
+from app.rosters import bp, importer, rules, services
+from app.rosters.forms import DecisionForm, EntryForm, ExemptionForm, ImportForm, ReasonForm, StampedForm
+from app.rosters.idcard import IdNumberError
+from app.rosters.models import ExemptionApplication, ExemptionReason, ExemptionState, StampedList
+from app.web.access import ADMIN_ROLES, roles_required
+from app.web.render import render_page_or_block, wants_fragment
+from app.web.templating import fmt_dt, fmt_percent
+from app.web.xlsx import ImportRejected, download_response, xlsx_response
+
+ROSTER = "rosters/roster.html"
+EXPORT_HEADERS = ["参赛编号", "姓名", "身份证号", "性别", "出生日期", "学段", "学科", "组别", "手机号码", "状态", "原因",
+                  "一等奖名称", "获奖年份"]
+
+
+def _latest_competition() -> Competition | None:
+    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+
+
+def _subject_choices(competition: Competition, school: School) -> list[tuple]:
+    return [("", "—请选择—")] + [(s.id, s.label) for s in competition.subjects if services.subject_allowed(s, school)]
+
+
+def _can_edit(competition: Competition) -> bool:
+    """R-ROS-5 for the template: after the lock only district and city admins see editing controls."""
+    return current_user.role != Role.SCHOOL_ADMIN or not rules.roster_locked(competition)
+
+
+@bp.route("/rosters")
+@roles_required(*ADMIN_ROLES)
+def index():
+    """The latest competition: a school admin of a single school goes straight to its roster."""
+    competition = _latest_competition()
+    if competition is None:
+        flash("还没有赛事，请先由市教育局创建赛事。", "warning")
+        return redirect(url_for("competitions.index"))
+    if current_user.role == Role.SCHOOL_ADMIN:
+        has_affiliates = db.session.scalar(sa.select(sa.func.count()).select_from(School)
+                                           .where(School.central_school_id == current_user.school_id))
+        if not has_affiliates:
+            return redirect(url_for("rosters.roster", competition_id=competition.id, school_id=current_user.school_id))
+    return redirect(url_for("rosters.dashboard", competition_id=competition.id))
+
+
+# ---------------------------------------------------------------- dashboards
+
+
+def _dashboard_rows(competition: Competition):
+    district_id = request.args.get("district", type=int)
+    rows = services.school_stats(current_user, competition, district_id)
+    if request.args.get("missing"):
+        rows = [r for r in rows if not r.stamped_at]
+    return rows, district_id
+
+
+@bp.route("/rosters/<int:competition_id>/dashboard")
+@roles_required(*ADMIN_ROLES)
+def dashboard(competition_id: int):
+    """R-ROS-1 per school (and per district for the city): listed, competing, exempted, excluded, rate, stamped."""
+    competition = services.competition_or_404(competition_id)
+    rows, district_id = _dashboard_rows(competition)
+    districts = (db.session.scalars(sa.select(District).order_by(District.code)).all()
+                 if current_user.role == Role.CITY_ADMIN else [])
+    return render_page_or_block(
+        "rosters/dashboard.html", "school_table", competition=competition, rows=rows, total=services.totals(rows),
+        per_district=services.by_district(rows) if current_user.role == Role.CITY_ADMIN and not district_id else [],
+        districts=districts, district_id=district_id, missing=bool(request.args.get("missing")),
+        deadline=rules.roster_deadline(competition), locked=rules.roster_locked(competition))
+
+
+@bp.route("/rosters/<int:competition_id>/dashboard.xlsx")
+@roles_required(*ADMIN_ROLES)
+def dashboard_xlsx(competition_id: int):
+    """R-XLS-1: the dashboard table."""
+    competition = services.competition_or_404(competition_id)
+    rows, _ = _dashboard_rows(competition)
+    return xlsx_response(
+        f"{competition.name}-报名情况.xlsx", "报名情况",
+        ["区县", "学校代码", "学校", "类别", "名单人数", "参赛", "免赛", "不在参赛范围", "免赛待审批", "参赛率",
+         "盖章名单", "按时提交"],
+        ([r.school.district.name, r.school.code, r.school.name, r.school.kind_label, r.listed, r.competing, r.exempt,
+          r.excluded, r.pending, fmt_percent(r.rate, 2), fmt_dt(r.stamped_at) or "未提交", r.on_time] for r in rows))
+
+
+# ---------------------------------------------------------------- one school's roster
+
+
+def _roster_context(competition: Competition, school: School, **extra) -> dict:
+    # Entry.subject is found in the identity map: competition_or_404 loaded the subjects.
+    entries = db.session.scalars(
+        sa.select(Entry).where(Entry.competition_id == competition.id, Entry.school_id == school.id)
+        .order_by(Entry.entrant_number)).all()
+    open_apps = {a.entry_id: a for a in db.session.scalars(
+        sa.select(ExemptionApplication).join(Entry, Entry.id == ExemptionApplication.entry_id)
+        .where(Entry.school_id == school.id, Entry.competition_id == competition.id,
+               ExemptionApplication.state.in_([ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED])))}
+    stamped = db.session.scalar(sa.select(StampedList).where(StampedList.competition_id == competition.id,
+                                                             StampedList.school_id == school.id))
+    counts = {status: sum(1 for e in entries if e.status == status) for status in EntryStatus}
+    add_form = extra.pop("add_form", None) or EntryForm(formdata=None)
+    add_form.subject_id.choices = _subject_choices(competition, school)
+    locked = rules.roster_locked(competition)
+    return dict(
+        competition=competition, school=school, entries=entries, open_apps=open_apps, stamped=stamped,
+        counts=counts, rate=rules.participation_rate(listed=len(entries), competing=counts[EntryStatus.COMPETING],
+                                                     excluded=counts[EntryStatus.EXCLUDED]),
+        locked=locked, can_edit=_can_edit(competition), needs_reason=locked, deadline=rules.roster_deadline(competition),
+        add_form=add_form, import_form=ImportForm(formdata=None), stamped_form=StampedForm(formdata=None),
+        reason_form=ReasonForm(formdata=None), statuses=EntryStatus, on_time=rules.on_time(stamped.first_uploaded_at if stamped else None,
+                                                                      rules.roster_deadline(competition)),
+        **extra)
+
+
+@bp.route("/rosters/<int:competition_id>/schools/<int:school_id>")
+@roles_required(*ADMIN_ROLES)
+def roster(competition_id: int, school_id: int):
+    competition = services.competition_or_404(competition_id, with_subjects=True)
+    school = services.school_in_scope(current_user, school_id)
+    block = "summary" if request.args.get("part") == "summary" else "roster_body"
+    return render_page_or_block(ROSTER, block, **_roster_context(competition, school))
+
+
+@bp.route("/rosters/<int:competition_id>/schools/<int:school_id>.xlsx")
+@roles_required(*ADMIN_ROLES)
+def roster_xlsx(competition_id: int, school_id: int):
+    """R-XLS-1 / R-ROS-1: the school's roster, the import columns first so it can be edited and re-imported."""
+    competition = services.competition_or_404(competition_id)
+    school = services.school_in_scope(current_user, school_id)
+    entries = db.session.scalars(
+        sa.select(Entry).where(Entry.competition_id == competition.id, Entry.school_id == school.id)
+        .options(selectinload(Entry.subject)).order_by(Entry.entrant_number)).all()
+    headers = importer.HEADERS + [h for h in EXPORT_HEADERS if h not in importer.HEADERS]
+    return xlsx_response(
+        f"{school.name}-教师名单.xlsx", "教师名单", headers,
+        ([e.name, e.id_number, e.subject.level.label, e.subject.name, e.phone or "", e.award_name or "",
+          e.award_year or "", e.entrant_number, e.sex, e.birth_date.isoformat(), e.group.label, e.status.label,
+          e.status_reason or ""] for e in entries))
+
+
+@bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/template.xlsx")
+@roles_required(*ADMIN_ROLES)
+def template(competition_id: int, school_id: int):
+    """The import template: Chinese headers, ID column as text, two example rows."""
+    competition = services.competition_or_404(competition_id)
+    school = services.school_in_scope(current_user, school_id)
+    return xlsx_response("教师名单导入模板.xlsx", "教师名单", importer.HEADERS, importer.template_rows(competition, school))
+
+
+@bp.route("/rosters/<int:competition_id>/check-id", methods=["POST"])
+@roles_required(*ADMIN_ROLES)
+def check_id(competition_id: int):
+    """htmx, as the ID number is typed: the derived sex, birth date and group, or what is wrong (R-ROS-2, R-GRP-1)."""
+    competition = services.competition_or_404(competition_id)
+    raw = (request.form.get("id_number") or "").strip()
+    subject_id = request.form.get("subject_id", type=int)
+    subject = next((s for s in competition.subjects if s.id == subject_id), None)
+    entry_id = request.form.get("entry_id", type=int)
+    derived = error = duplicate = None
+    retire = False
+    if raw:
+        try:
+            derived = services.derive(raw, subject, competition)
+        except IdNumberError as exc:
+            error = str(exc)
+        else:
+            clash = services.find_duplicate(competition.id, derived.info.number, entry_id)
+            duplicate = services.duplicate_message(clash[2], clash[0]) if clash else None
+            retire = rules.near_retirement(derived.info.birth_date, derived.info.sex, competition)
+    return render_page_or_block("rosters/_derived.html", "derived", raw=raw, derived=derived, error=error,
+                                duplicate=duplicate, retire=retire, subject=subject)
+
+
+def _fill_entry(form: EntryForm) -> dict:
+    return dict(name=form.name.data or "", id_number=form.id_number.data or "", subject_id=form.subject_id.data,
+                phone=form.phone.data, award_name=form.award_name.data, award_year=form.award_year.data,
+                reason=form.reason.data)
+
+
+@bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/entries", methods=["POST"])
+@roles_required(*ADMIN_ROLES)
+def create_entry(competition_id: int, school_id: int):
+    competition = services.competition_or_404(competition_id, with_subjects=True)
+    school = services.school_in_scope(current_user, school_id)
+    form = EntryForm()
+    form.subject_id.choices = _subject_choices(competition, school)
+    if form.validate_on_submit():
+        ok, entry = attempt(lambda: services.save_entry(current_user, competition, school, None, **_fill_entry(form)),
+                            form)
+        if ok:
+            if wants_fragment():
+                fresh = EntryForm(formdata=None)
+                fresh.subject_id.choices = form.subject_id.choices
+                response = render_page_or_block(ROSTER, "add_form", competition=competition, school=school,
+                                                add_form=fresh, needs_reason=rules.roster_locked(competition),
+                                                added=entry)
+                response.headers["HX-Trigger"] = "roster-changed, roster-counts-changed"
+                return response
+            flash(f"已添加 {entry.name}（参赛编号 {entry.entrant_number}）。", "success")
+            return redirect(url_for("rosters.roster", competition_id=competition.id, school_id=school.id), 303)
+    return render_page_or_block(ROSTER, "add_form", status=422, **_roster_context(competition, school, add_form=form))
+
+
+def _entry_form(entry: Entry, formdata=True) -> EntryForm:
+    form = EntryForm(obj=entry) if formdata is None else EntryForm()
+    form.subject_id.choices = _subject_choices(entry.competition, entry.school)
+    return form
+
+
+def _row_context(entry: Entry, **extra) -> dict:
+    app = db.session.scalar(sa.select(ExemptionApplication).where(
+        ExemptionApplication.entry_id == entry.id,
+        ExemptionApplication.state.in_([ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED])))
+    return dict(e=entry, competition=entry.competition, school=entry.school, open_apps={entry.id: app} if app else {},
+                can_edit=_can_edit(entry.competition), needs_reason=rules.roster_locked(entry.competition), **extra)
+
+
+@bp.route("/rosters/entries/<int:entry_id>")
+@roles_required(*ADMIN_ROLES)
+def entry_row(entry_id: int):
+    """The display row (htmx: after “取消”); without htmx, back to the roster."""
+    entry = services.entry_in_scope(current_user, entry_id)
+    if not wants_fragment():
+        return redirect(url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id))
+    return render_page_or_block("rosters/_row.html", "row", **_row_context(entry))
+
+
+@bp.route("/rosters/entries/<int:entry_id>/edit", methods=["GET", "POST"])
+@roles_required(*ADMIN_ROLES)
+def edit_entry(entry_id: int):
+    """Inline editing of one row (htmx swaps the row); a full page without JS."""
+    entry = services.entry_in_scope(current_user, entry_id)
+    form = _entry_form(entry, None if request.method == "GET" else True)
+    status = 200
+    if request.method == "POST":
+        save = lambda: services.save_entry(current_user, entry.competition, entry.school, entry,  # noqa: E731
+                                           **_fill_entry(form))
+        if form.validate_on_submit() and attempt(save, form)[0]:
+            if wants_fragment():
+                response = render_page_or_block("rosters/_row.html", "row", **_row_context(entry))
+                response.headers["HX-Trigger"] = "roster-counts-changed"
+                return response
+            flash(f"已保存 {entry.name}。", "success")
+            return redirect(url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id),
+                            303)
+        status = 422
+        entry = services.entry_in_scope(current_user, entry_id)
+    elif not _can_edit(entry.competition):
+        services.edit_check(current_user, entry.competition)
+    if wants_fragment():
+        return render_page_or_block("rosters/_row.html", "edit_row", status=status, form=form, **_row_context(entry))
+    return render_template("rosters/entry_edit.html", form=form, **_row_context(entry)), status
+
+
+@bp.route("/rosters/entries/<int:entry_id>/delete", methods=["POST"])
+@roles_required(*ADMIN_ROLES)
+def delete_entry(entry_id: int):
+    entry = services.entry_in_scope(current_user, entry_id)
+    competition_id, school_id, name = entry.competition_id, entry.school_id, entry.name
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if attempt(lambda: services.delete_entry(current_user, entry, reason=form.reason.data))[0]:
+        if wants_fragment():
+            return Response("", 200, {"HX-Trigger": "roster-counts-changed"})
+        flash(f"已删除 {name}。", "success")
+    return redirect(url_for("rosters.roster", competition_id=competition_id, school_id=school_id), 303)
+
+
+@bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/import", methods=["POST"])
+@roles_required(*ADMIN_ROLES)
+def import_roster(competition_id: int, school_id: int):
+    """R-ROS-6: all or nothing; every bad row listed on the result page.
+
+    “预览变化” runs the same import and rolls it back: the admin sees who would be added, changed and
+    removed, then uploads the file again to apply it (nothing is kept between the two requests).
+    """
+    competition = services.competition_or_404(competition_id)
+    school = services.school_in_scope(current_user, school_id)
+    form = ImportForm()
+    problems: list = []
+    preview = request.form.get("preview") == "1"
+    if form.validate_on_submit():
+        try:
+            result = importer.import_roster(current_user, competition, school, form.file.data.stream,
+                                            remove_missing=form.remove_missing.data or preview,
+                                            reason=form.reason.data or ("预览" if preview else None))
+        except ImportRejected as error:
+            db.session.rollback()
+            message, problems = error.message, error.problems
+        except DomainError as error:
+            db.session.rollback()
+            if error.status_code == 403:
+                raise
+            message = error.message
+        else:
+            if preview:
+                db.session.rollback()
+            else:
+                db.session.commit()
+            return render_page_or_block("rosters/import_result.html", "import_result", competition=competition,
+                                        school=school, result=result, problems=[], message=None, preview=preview,
+                                        remove_missing=form.remove_missing.data)
+    else:
+        message = "；".join(form.file.errors) or "请选择要导入的 xlsx 文件。"
+    return render_page_or_block("rosters/import_result.html", "import_result", status=422, competition=competition,
+                                school=school, result=None, problems=problems, message=message)
+
+
+# ---------------------------------------------------------------- exemptions (R-ROS-4)
+
+
+@bp.route("/rosters/entries/<int:entry_id>/exemption", methods=["GET", "POST"])
+@roles_required(*ADMIN_ROLES)
+def apply_exemption(entry_id: int):
+    entry = services.entry_in_scope(current_user, entry_id)
+    form = ExemptionForm()
+    apply = lambda: services.apply_exemption(current_user, entry, reason=ExemptionReason(form.reason.data),  # noqa: E731
+                                             detail=form.detail.data)
+    if form.validate_on_submit() and attempt(apply, form)[0]:
+        flash(f"已登记 {entry.name} 的免赛申请；区县批准前该教师仍按参赛统计。", "success")
+        return redirect(url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_page_or_block("rosters/exemption_form.html", "exemption_form", status=status, form=form, entry=entry,
+                                near_retirement=rules.near_retirement(entry.birth_date, entry.sex, entry.competition))
+
+
+def _exemptions_stmt(competition: Competition):
+    return (sa.select(ExemptionApplication).join(Entry, Entry.id == ExemptionApplication.entry_id)
+            .join(School, School.id == Entry.school_id)
+            .where(Entry.competition_id == competition.id, current_user.school_scope_clause())
+            .options(selectinload(ExemptionApplication.entry).selectinload(Entry.school))
+            .order_by(_STATE_ORDER, School.code, Entry.entrant_number))
+
+
+# Open applications first: those awaiting the district, then those awaiting the school.
+_STATE_ORDER = sa.case({ExemptionState.SCHOOL_APPROVED.value: 0, ExemptionState.SUBMITTED.value: 1},
+                       value=ExemptionApplication.state, else_=2)
+
+
+@bp.route("/rosters/<int:competition_id>/exemptions")
+@roles_required(*ADMIN_ROLES)
+def exemptions(competition_id: int):
+    competition = services.competition_or_404(competition_id)
+    applications = db.session.scalars(_exemptions_stmt(competition)).all()
+    return render_page_or_block("rosters/exemptions.html", "exemption_rows", competition=competition,
+                                applications=applications, form=DecisionForm(formdata=None))
+
+
+@bp.route("/rosters/<int:competition_id>/exemptions.xlsx")
+@roles_required(*ADMIN_ROLES)
+def exemptions_xlsx(competition_id: int):
+    competition = services.competition_or_404(competition_id)
+    applications = db.session.scalars(_exemptions_stmt(competition)).all()
+    return xlsx_response(
+        f"{competition.name}-免赛申请.xlsx", "免赛申请",
+        ["学校", "参赛编号", "姓名", "性别", "出生日期", "理由", "说明", "状态", "学校意见", "区县意见", "登记时间"],
+        ([a.entry.school.name, a.entry.entrant_number, a.entry.name, a.entry.sex, a.entry.birth_date.isoformat(),
+          a.reason.label, a.detail or "", a.state.label, a.school_note or "", a.decision_note or "",
+          fmt_dt(a.created_at)] for a in applications))
+
+
+def _application_in_scope(application_id: int) -> ExemptionApplication:
+    application = db.get_or_404(ExemptionApplication, application_id)
+    services.entry_in_scope(current_user, application.entry_id)
+    return application
+
+
+@bp.route("/rosters/exemptions/<int:application_id>/review", methods=["POST"])
+@roles_required(*ADMIN_ROLES)
+def review_exemption(application_id: int):
+    """R-ROS-4 school review (the school admin forwards to the district or stops the application)."""
+    return _exemption_step(application_id, services.review_exemption)
+
+
+@bp.route("/rosters/exemptions/<int:application_id>/decide", methods=["POST"])
+@roles_required(*ADMIN_ROLES)
+def decide_exemption(application_id: int):
+    """R-ROS-4 district decision (district or city admins; the service checks the district scope)."""
+    return _exemption_step(application_id, services.decide_exemption)
+
+
+def _exemption_step(application_id: int, step):
+    application = _application_in_scope(application_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if attempt(lambda: step(current_user, application, approve=request.form.get("approve") == "1",
+                            note=form.note.data))[0]:
+        flash(f"已处理 {application.entry.name} 的免赛申请：{application.state.label}。", "success")
+    return redirect(url_for("rosters.exemptions", competition_id=application.entry.competition_id), 303)
+
+
+# ---------------------------------------------------------------- printable list and stamped scan (R-ROS-5)
+
+
+@bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/print")
+@roles_required(*ADMIN_ROLES)
+def print_list(competition_id: int, school_id: int):
+    competition = services.competition_or_404(competition_id, with_subjects=True)
+    school = services.school_in_scope(current_user, school_id)
+    return render_page_or_block("rosters/print.html", "sheet", **_roster_context(competition, school))
+
+
+@bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/stamped", methods=["GET", "POST"])
+@roles_required(*ADMIN_ROLES)
+def stamped(competition_id: int, school_id: int):
+    """POST: upload the stamped scan; GET: the stored scan, for whoever manages the school."""
+    competition = services.competition_or_404(competition_id)
+    school = services.school_in_scope(current_user, school_id)
+    if request.method == "GET":
+        item = db.session.scalar(sa.select(StampedList).where(StampedList.competition_id == competition.id,
+                                                              StampedList.school_id == school.id))
+        if item is None:
+            abort(404, description="该学校尚未上传盖章名单。")
+        response = download_response(item.data, item.filename, item.mimetype)
+        response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace("attachment", "inline")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+    form = StampedForm()
+    if form.validate_on_submit():
+        if attempt(lambda: services.upload_stamped_list(current_user, competition, school, form.file.data.filename or "",
+                                                        form.file.data.read(services.STAMPED_MAX_BYTES + 1)))[0]:
+            flash("盖章名单已上传。", "success")
+    else:
+        flash("；".join(form.file.errors) or "请选择扫描件。", "error")
+    return redirect(url_for("rosters.roster", competition_id=competition.id, school_id=school.id) + "#stamped", 303)

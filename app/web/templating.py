@@ -49,3 +49,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["endpoint_exists"] = endpoint_exists
     app.jinja_env.globals["htmx_js"] = "vendor/htmx-2.0.11.min.js"
+    # The form macros as globals: an htmx fragment is rendered as one block (jinja2-fragments), which
+    # never runs the template's top-level ``{% from … import %}``, so a block must not depend on it.
+    macros = app.jinja_env.get_template("_macros/forms.html").module
+    app.jinja_env.globals.update(field=macros.field, form_errors=macros.form_errors)

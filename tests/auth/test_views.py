@@ -28,6 +28,24 @@ def test_a_bad_login_says_so_in_chinese_and_signs_nobody_in(client, city):
     assert client.get("/dashboard").status_code == 302
 
 
+def test_a_bad_login_through_htmx_gets_the_form_block_with_the_message(client, city):
+    # The block is rendered on its own (jinja2-fragments): the form macros must not depend on the page's imports.
+    response = client.post("/login", data={"username": "school", "password": "wrong"}, headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "用户名或密码错误" in html and 'id="login-form"' in html and "<html" not in html
+    assert client.get("/login", headers={"HX-Request": "true"}).status_code == 200
+
+
+def test_the_signed_in_menu_is_shown_folded_and_as_a_bar(client, city, login):
+    login(city.district_admin)
+    html = client.get("/dashboard").get_data(as_text=True)
+    folded = re.search(r'<details class="menu">.*?</details>', html, re.S).group(0)
+    bar = re.search(r'<nav class="menu-bar".*?</nav>', html, re.S).group(0)
+    for menu in (folded, bar):  # the phone's <details>, the wide screen's bar
+        assert 'href="/admin/schools"' in menu and 'href="/admin/users"' in menu
+
+
 def test_a_deactivated_account_cannot_sign_in(client, city):
     city.judge.active = False
     db.session.commit()

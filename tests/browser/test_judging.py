@@ -1,4 +1,5 @@
 """R-SCORE-2 on a 10-inch tablet: score item by item, lose the connection, lose nothing, submit, locked."""
+import os
 from decimal import Decimal as D
 
 import sqlalchemy as sa
@@ -7,6 +8,13 @@ from app.extensions import db
 from app.judging.models import ItemScore, ScoreSheet, SheetStatus
 from tests.browser.conftest import sign_in
 from tests.judging.helpers import preliminary_panel
+
+
+def _snap(page, name):
+    """JUDGING_SCREENSHOTS=/some/dir keeps pictures of the tablet screens for a human to look at."""
+    folder = os.environ.get("JUDGING_SCREENSHOTS")
+    if folder:
+        page.screenshot(path=os.path.join(folder, f"judging_{name}.png"), full_page=True)
 
 
 def _stored(sheet_items):
@@ -51,6 +59,7 @@ def test_tablet_scoring_survives_a_lost_connection(live_server, tablet, city):
     assert "网络恢复后自动重发" in page.locator("#sheet-unsent").inner_text()
     assert page.locator("#live-total").inner_text() == "87.15"  # the live total still follows the typing
     assert _stored(items)[1][2:] == [None, None]
+    _snap(page, "tablet_offline")
 
     # back online: everything is resent, not a digit lost
     page.context.set_offline(False)
@@ -58,6 +67,7 @@ def test_tablet_scoring_survives_a_lost_connection(live_server, tablet, city):
     page.wait_for_function("document.querySelector('#sheet-status .server-total').textContent === '87.15'")
     sheet, stored = _stored(items)
     assert stored == [D("90"), D("85"), D("88"), D("86.5")] and sheet.status == SheetStatus.DRAFT
+    _snap(page, "tablet")
 
     # submit with confirmation
     page.once("dialog", lambda dialog: dialog.accept())
@@ -90,11 +100,49 @@ def test_unsent_values_come_back_after_a_reload(live_server, tablet, city):
     page.fill(f"#item-{items[0]}", "77")
     page.locator(f"#item-{items[0]}").blur()
     page.wait_for_selector("#sheet-unsent:not([hidden])")
-    page.context.set_offline(False)
     page.context.route("**/autosave", lambda route: route.abort())  # still failing as the page reloads
+    page.context.set_offline(False)
     page.reload()
     assert page.locator(f"#item-{items[0]}").input_value() == "77"  # restored from localStorage
     page.context.unroute("**/autosave")
     page.wait_for_function("document.querySelector('#sheet-status .server-total') && "
                            "document.querySelector('#sheet-status .server-total').textContent === '7.70'", timeout=15_000)
     assert _stored(items)[1][0] == D("77")
+
+
+def test_two_tabs_of_one_judge_never_overwrite_each_other(live_server, tablet, city):
+    """R-SCORE-2: the second tab is told (409) and stops; it neither overwrites nor keeps retrying."""
+    s = preliminary_panel(city)
+    items = [i.id for i in s.panel.form.items]
+    url = f"{live_server}/judging/score/{s.appearance(0).id}"
+    tab_a = tablet
+    sign_in(tab_a, live_server, "judge")
+    tab_a.goto(url)
+    tab_a.fill(f"#item-{items[0]}", "90")
+    tab_a.locator(f"#item-{items[0]}").blur()
+    tab_a.wait_for_function("document.querySelector('#sheet-status .server-total') && "
+                            "document.querySelector('#sheet-status .server-total').textContent === '9.00'")
+    tab_b = tab_a.context.new_page()  # same judge, same session: a second tab
+    tab_b.goto(url)
+    tab_b.fill(f"#item-{items[0]}", "91")
+    tab_b.locator(f"#item-{items[0]}").blur()
+    tab_b.wait_for_function("document.querySelector('#sheet-status .server-total').textContent === '9.10'")
+
+    sent = []
+    tab_a.on("request", lambda request: sent.append(request.url) if request.url.endswith("/autosave") else None)
+    tab_a.fill(f"#item-{items[1]}", "50")
+    tab_a.locator(f"#item-{items[1]}").blur()
+    tab_a.wait_for_selector("#sheet-status .status-error")
+    assert "另一个页面或设备上修改过" in tab_a.locator("#sheet-status").inner_text()
+    tab_a.wait_for_function("document.querySelector('#sheet-unsent').textContent.indexOf('请重新载入') > 0")
+    tab_a.fill(f"#item-{items[2]}", "70")  # typing on does not send anything any more
+    tab_a.locator(f"#item-{items[2]}").blur()
+    tab_a.wait_for_timeout(1500)
+    assert len(sent) == 1
+    assert _stored(items)[1] == [D("91"), None, None, None]
+    _snap(tab_a, "tablet_conflict")
+
+    tab_a.click("text=重新载入最新分数")
+    tab_a.wait_for_selector("#sheet-status .server-total")
+    assert tab_a.locator(f"#item-{items[0]}").input_value() == "91"
+    assert tab_a.locator(f"#item-{items[1]}").input_value() == ""  # the stale local values were dropped

@@ -12,7 +12,7 @@ from app.competitions.models import Group, Level, StageKind
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.judging import services
-from app.judging.models import ItemScore, PanelStatus, ScoreSheet, SheetStatus
+from app.judging.models import ItemScore, Panel, PanelStatus, ScoreSheet, SheetStatus
 from app.judging.results import stage_results
 from app.judging.services import SheetConflict
 from tests.judging.helpers import entry, preliminary_panel, values
@@ -41,12 +41,10 @@ class TestPanels:
 
     def test_competitor_added_later_is_flagged_and_blocks_opening(self, city, f):
         s = preliminary_panel(city, open_=False)
-        late = entry(s.competition, city.township if False else city.central, s.subject)
-        late_judge = f.gen_user(Role.JUDGE, school=city.affiliate)  # no conflict with central yet? affiliate competes
-        assert late_judge and late
+        late = entry(s.competition, city.central, s.subject)
         # a judge of the affiliate school conflicts with the affiliate's competitor already in the panel
         with pytest.raises(DomainError, match="前村小学"):
-            services.assign_judge(s.panel, late_judge, by=city.city_admin)
+            services.assign_judge(s.panel, f.gen_user(Role.JUDGE, school=city.affiliate), by=city.city_admin)
         s.panel.status = PanelStatus.SETUP
         services.fill_panel(s.panel, by=city.city_admin)
         assert late.id in {a.entry_id for a in s.panel.appearances}
@@ -75,6 +73,22 @@ class TestPanels:
         assert not services.can_manage_panel(city.other_district_admin, s.panel)
         with pytest.raises(NotAllowed):
             services.assign_judge(s.panel, city.judge, by=city.other_district_admin)
+
+    def test_scope_semifinal_by_the_district_final_by_the_city(self, city):
+        s = preliminary_panel(city, open_=False)
+        semi = services.create_panel(s.competition.stage(StageKind.SEMIFINAL), s.subject, Group.PRIMARY_YOUTH,
+                                     district=city.d1, by=city.district_admin)
+        final = services.create_panel(s.competition.stage(StageKind.FINAL), s.subject, Group.PRIMARY_YOUTH,
+                                      by=city.city_admin)
+        assert services.can_manage_panel(city.district_admin, semi) and services.can_manage_panel(city.city_admin, semi)
+        assert not services.can_manage_panel(city.other_district_admin, semi)
+        assert not services.can_manage_panel(city.school_admin, semi)
+        assert services.can_manage_panel(city.city_admin, final)
+        assert not any(services.can_manage_panel(u, final) for u in (city.district_admin, city.school_admin))
+        with pytest.raises(NotAllowed):
+            services.create_panel(final.stage, s.subject, Group.PRIMARY_YOUTH, by=city.district_admin)
+        visible = db.session.scalars(sa.select(Panel).where(services.panels_scope_clause(city.other_district_admin)))
+        assert list(visible) == []
 
     def test_preliminary_panel_needs_a_unit_school(self, city, f):
         s = preliminary_panel(city, open_=False)
@@ -246,3 +260,33 @@ class TestStageResults:
         assert a.aggregate == b.aggregate == D("85.00")
         assert a.item_aggregates[0] == D("42.50") and b.item_aggregates[0] == D("42.00")
         assert (a.rank, b.rank) == (1, 2)
+
+    def test_four_judges_ties_at_each_tie_break_level(self, city):
+        """R-RANK-1 worked example: every teacher totals 85.00; items by weight 课堂 50, 设计 30, 书写 10, 案例 10."""
+        s = preliminary_panel(city, judges=4, entries=5)
+        sheets = {  # 书写, 案例, 设计, 课堂 — the same from each judge except where a list varies them
+            0: ("80", "80", "80", ["88", "92", "90", "90"]),  # 8 + 8 + 24 + 45: 课堂 45, 设计 24, 书写 8
+            1: ("90", "70", "80", ["90"] * 4),  # 9 + 7 + 24 + 45: equal to 0 on 课堂 and 设计, ahead on 书写
+            2: ("95", "95", "70", ["90"] * 4),  # 9.5 + 9.5 + 21 + 45: equal on 课堂, behind on 设计
+            3: ("80", "80", "80", ["90"] * 4),  # exactly like 0: the same rank
+            4: ("100", "100", "90", ["76"] * 4),  # 10 + 10 + 27 + 38: behind on 课堂 already
+        }
+        for index, (a, b, c, d) in sheets.items():
+            for judge, classroom in zip(s.judges, d):
+                submit(s, judge, index, a, b, c, classroom)
+        db.session.commit()
+        results = {r.entry_id: r for r in stage_results(s.stage)}
+        rows = [results[s.appearance(i).entry_id] for i in range(5)]
+        assert {r.aggregate for r in rows} == {D("85.00")}
+        assert [r.rank for r in rows] == [2, 1, 4, 2, 5]  # 1, 2, 2, 4, 5
+        assert rows[0].item_aggregates == (D("45.00"), D("24.00"), D("8.00"), D("8.00"))
+
+    def test_seven_judges_trim_one_highest_and_one_lowest(self, city):
+        s = preliminary_panel(city, judges=7, entries=1)
+        for judge, score in zip(s.judges, ["99", "82", "60", "85", "83", "86", "84"]):
+            submit(s, judge, 0, score, score, score, score)
+        db.session.commit()
+        (result,) = stage_results(s.stage)
+        # 99 and 60 dropped: (82 + 85 + 83 + 86 + 84) / 5 = 84
+        assert result.aggregate == D("84.00") and result.sheets_submitted == 7 and result.rank == 1
+        assert result.item_aggregates[0] == D("42.00")  # 课堂 50%: its own highest and lowest dropped too

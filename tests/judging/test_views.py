@@ -40,10 +40,17 @@ class TestJudgeFlow:
     def test_blind_stage_hides_name_and_school_from_the_judge(self, city, client, login):
         s = preliminary_panel(city)
         s.stage.blind = True
+        other = services.submit_sheet(s.appearance(0), s.judges[1], values(s.panel, "90", "90", "90", "90"),
+                                      version=None, editor="x")
         db.session.commit()
-        login(city.judge)
-        for url in ["/judging/my", f"/judging/score/{s.appearance(0).id}"]:
-            html = client.get(url).get_data(as_text=True)
+        login(city.judge)  # the panel head: also sees the others' sheets
+        pages = [client.get(url) for url in ["/judging/my", f"/judging/score/{s.appearance(0).id}",
+                                              f"/judging/sheets/{other.id}"]]
+        pages.append(client.post(f"/judging/score/{s.appearance(0).id}/autosave",
+                                 data={**values(s.panel, "88"), "version": "0", "editor": "t"}, headers=HX))
+        for response in pages:
+            assert response.status_code == 200
+            html = response.get_data(as_text=True)
             for e in s.entries:
                 assert e.name not in html
             assert "青石镇中心小学" not in html and "前村小学" not in html
@@ -81,6 +88,10 @@ class TestJudgeFlow:
         r = client.post(f"/judging/score/{a.id}/autosave", data=_form(s, "50", version=1, editor="A"), headers=HX)
         assert r.status_code == 409
         assert "另一个页面或设备" in r.get_data(as_text=True) and "重新载入" in r.get_data(as_text=True)
+        # the answer keeps the stale version: sending the same form again conflicts again, never overwrites
+        assert 'name="version" value="1"' in r.get_data(as_text=True)
+        r = client.post(f"/judging/score/{a.id}/autosave", data=_form(s, "50", version=1, editor="A"), headers=HX)
+        assert r.status_code == 409
         assert _db_values(db.session.scalar(sa.select(ScoreSheet.id)))[0] == D("91")
 
     def test_submit_locks_and_later_posts_are_refused(self, city, client, login):
@@ -192,6 +203,14 @@ class TestOrganisers:
         assert rows[1][-2] == "87.15" and rows[1][6] == "90.00"
         r = client.get("/judging/panels.xlsx")
         assert list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))[1][1] == s.panel.name
+        services.submit_sheet(s.appearance(0), s.judges[1], values(s.panel, "80", "80", "80", "80"), version=None,
+                              editor="y")
+        db.session.commit()
+        r = client.get(f"/judging/panels/{s.panel.id}/spread.xlsx")
+        rows = list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))
+        # 87.15 and 80: panel mean 83.575 → the first judge +3.575 → +3.58, the second −3.58
+        assert rows[0] == ("评委", "所在学校", "已提交", "平均分", "平均偏差")
+        assert [row[2:] for row in rows[1:3]] == [(1, "87.15", "+3.58"), (1, "80.00", "-3.58")]
 
     def test_create_panel_and_open_requires_minimum(self, city, client, login, f):
         s = preliminary_panel(city, open_=False)

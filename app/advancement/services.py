@@ -1,0 +1,643 @@
+"""Advancement verbs (SPEC §5): quotas, recommendations, draws, shortlists, disqualifications.
+
+Flush, never commit; no Flask globals. Units: a semifinal quota belongs to a preliminary unit
+(R-ORG-2: the central school for itself and its affiliates, a township junior school, any other
+non-affiliated school), a final quota to a district. Who does what:
+
+* the city freezes a stage's quotas (R-Q-3 figures are stored; before that they are live);
+* a semifinal unit's school admin (a final unit's district admin) recommends (R-Q-4) before the
+  stage deadline; the district (for the final: the city) confirms;
+* the district (for the final: the city) announces and performs the unit's draw (R-DRAW-1).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from app.advancement import draws as draw_store
+from app.advancement.draw import PoolEntry
+from app.advancement.models import AdvancementUnit, Draw, DrawPurpose, DrawStatus, Nomination
+from app.advancement.quotas import Unit, UnitQuota, allocate
+from app.audit import services as audit
+from app.auth.models import Role, User
+from app.competitions.models import (
+    AdvanceRoute,
+    Competition,
+    Entry,
+    Stage,
+    StageEntrant,
+    StageKind,
+)
+from app.competitions.queries import competitors_stmt
+from app.errors import DomainError, NotAllowed, NotFound
+from app.extensions import db
+from app.orgs.models import District, School
+from app.timeutil import beijing_today, utcnow
+
+__all__ = [
+    "ShortlistRow", "QuotaRow", "shortlist", "handle_disqualification", "perform_draw", "announce_unit_draw",
+    "freeze_quotas", "quota_rows", "set_nominations", "confirm_unit", "suggest_by_rank", "candidates",
+]
+
+
+# ---------------------------------------------------------------- stages and units
+
+def source_stage(stage: Stage) -> Stage:
+    """The stage whose competitors a quota is taken from: preliminary → semifinal, semifinal → final."""
+    if stage.kind == StageKind.SEMIFINAL:
+        return stage.competition.stage(StageKind.PRELIMINARY)
+    if stage.kind == StageKind.FINAL:
+        return stage.competition.stage(StageKind.SEMIFINAL)
+    raise DomainError("初赛没有晋级名额：名额只分配给复赛和决赛。")
+
+
+def advancement_stage(stage_id: int) -> Stage:
+    stage = db.session.get(Stage, stage_id)
+    if stage is None or stage.kind == StageKind.PRELIMINARY:
+        raise NotFound("晋级阶段不存在（只有复赛和决赛有晋级名额）。")
+    return stage
+
+
+def _unit_key(stage: Stage, *, school_id: int | None, district_id: int | None) -> str:
+    return f"S{school_id}" if stage.kind == StageKind.SEMIFINAL else f"D{district_id}"
+
+
+@dataclass
+class LiveUnit:
+    key: str
+    code: str
+    name: str
+    district_id: int
+    district_name: str
+    school_id: int | None
+    competitors: int
+
+
+def live_units(stage: Stage) -> list[LiveUnit]:
+    """Units of ``stage`` with their competitor counts now (two queries).
+
+    Semifinal (R-Q-1): every non-affiliated school that is not a district-seat school is a
+    preliminary unit; its count is the preliminary competitors of it and its affiliates.
+    Final (R-Q-2): every district, counting its semifinal competitors.
+    """
+    base = competitors_stmt(source_stage(stage)).subquery()
+    if stage.kind == StageKind.SEMIFINAL:
+        unit_col = sa.func.coalesce(School.central_school_id, School.id)
+        counts = dict(db.session.execute(
+            sa.select(unit_col, sa.func.count()).select_from(base).join(School, School.id == base.c.school_id)
+            .group_by(unit_col)).all())
+        schools = db.session.execute(
+            sa.select(School.id, School.code, School.name, School.district_id, District.name, School.is_seat)
+            .join(District, District.id == School.district_id)
+            .where(School.central_school_id.is_(None))
+            .order_by(District.code, School.code)).all()
+        return [LiveUnit(f"S{sid}", code, name, did, dname, sid, counts.get(sid, 0))
+                for sid, code, name, did, dname, is_seat in schools if not is_seat or counts.get(sid)]
+    counts = dict(db.session.execute(
+        sa.select(School.district_id, sa.func.count()).select_from(base).join(School, School.id == base.c.school_id)
+        .group_by(School.district_id)).all())
+    districts = db.session.execute(sa.select(District.id, District.code, District.name).order_by(District.code)).all()
+    return [LiveUnit(f"D{did}", code, name, did, name, None, counts.get(did, 0)) for did, code, name in districts]
+
+
+def ratios(stage: Stage) -> tuple[Decimal, Decimal]:
+    c = stage.competition
+    if stage.kind == StageKind.SEMIFINAL:
+        return Decimal(c.semifinal_ratio), Decimal(c.semifinal_recommend_ratio)
+    return Decimal(c.final_ratio), Decimal(c.final_recommend_ratio)
+
+
+def compute_quotas(stage: Stage, units: Sequence[LiveUnit]) -> dict[str, UnitQuota]:
+    """R-Q-1/R-Q-2 with the competition's R-Q-3 policy: largest remainder works within each district
+    for the semifinal and across the city for the final."""
+    ratio, recommend = ratios(stage)
+    rounding = stage.competition.rounding.value
+    groups: dict[object, list[Unit]] = defaultdict(list)
+    for u in units:
+        groups[u.district_id if stage.kind == StageKind.SEMIFINAL else "city"].append(Unit(u.key, u.code, u.competitors))
+    out: dict[str, UnitQuota] = {}
+    for members in groups.values():
+        out.update({q.key: q for q in allocate(members, ratio, recommend, rounding)})
+    return out
+
+
+@dataclass
+class QuotaRow(LiveUnit):
+    """One line of the quota page: frozen figures when frozen (with the live count beside), else live."""
+
+    live_competitors: int
+    exact: Decimal
+    quota: int
+    recommended: int
+    drawn: int
+    note: str
+    unit: AdvancementUnit | None = None
+    nominated: int = 0
+    advanced_recommended: int = 0
+    advanced_drawn: int = 0
+    draw: Draw | None = None
+
+    @property
+    def changed_since_freeze(self) -> bool:
+        return self.unit is not None and self.live_competitors != self.competitors
+
+
+def quota_rows(stage: Stage, *, district_id: int | None = None) -> list[QuotaRow]:
+    """The quota page (R-Q-1..3): per unit competitors, ratio, quota, recommended, drawn, rounding."""
+    live = live_units(stage)
+    computed = compute_quotas(stage, live)
+    frozen = {u.unit_key: u for u in db.session.scalars(
+        sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id))}
+    nominated = Counter(db.session.scalars(
+        sa.select(AdvancementUnit.unit_key).join(Nomination, Nomination.unit_id == AdvancementUnit.id)
+        .where(AdvancementUnit.stage_id == stage.id)))
+    advanced = _advanced_by_unit(stage)
+    latest: dict[str, Draw] = {}
+    for draw in db.session.scalars(sa.select(Draw).where(Draw.stage_id == stage.id, Draw.purpose == DrawPurpose.ADVANCEMENT)
+                                   .order_by(Draw.id)):
+        latest[_unit_key(stage, school_id=draw.unit_school_id, district_id=draw.unit_district_id)] = draw
+    rows = []
+    for u in live:
+        if district_id is not None and u.district_id != district_id:
+            continue
+        q, f = computed[u.key], frozen.get(u.key)
+        source = f if f is not None else None
+        rows.append(QuotaRow(
+            key=u.key, code=u.code, name=u.name, district_id=u.district_id, district_name=u.district_name,
+            school_id=u.school_id, competitors=source.competitors if source else q.competitors,
+            live_competitors=u.competitors, exact=Decimal(source.exact_quota) if source else q.exact,
+            quota=source.quota if source else q.quota, recommended=source.recommended if source else q.recommended,
+            drawn=source.drawn if source else q.drawn, note=source.rounding_note if source else q.note, unit=f,
+            nominated=nominated.get(u.key, 0), advanced_recommended=advanced[u.key][AdvanceRoute.RECOMMENDED],
+            advanced_drawn=advanced[u.key][AdvanceRoute.DRAWN], draw=latest.get(u.key)))
+    return rows
+
+
+def _advanced_by_unit(stage: Stage) -> dict[str, Counter]:
+    unit_col = (sa.func.coalesce(School.central_school_id, School.id) if stage.kind == StageKind.SEMIFINAL
+                else School.district_id)
+    out: dict[str, Counter] = defaultdict(Counter)
+    for unit_id, route, n in db.session.execute(
+            sa.select(unit_col, StageEntrant.route, sa.func.count())
+            .join(Entry, Entry.id == StageEntrant.entry_id).join(School, School.id == Entry.school_id)
+            .where(StageEntrant.stage_id == stage.id, Entry.disqualified_at.is_(None))
+            .group_by(unit_col, StageEntrant.route)):
+        out[f"S{unit_id}" if stage.kind == StageKind.SEMIFINAL else f"D{unit_id}"][route] += n
+    return out
+
+
+def city_summary(competition: Competition) -> list[dict]:
+    """Per district: semifinal competitors, final quota, recommended, drawn (the city-wide summary)."""
+    final = competition.stage(StageKind.FINAL)
+    return [dict(district_id=r.district_id, district=r.district_name, semifinal_competitors=r.competitors, quota=r.quota,
+                 recommended=r.recommended, drawn=r.drawn, frozen=r.unit is not None,
+                 advanced_recommended=r.advanced_recommended, advanced_drawn=r.advanced_drawn)
+            for r in quota_rows(final)]
+
+
+def freeze_quotas(stage: Stage, *, by: User) -> list[AdvancementUnit]:
+    """Store the quotas in force (R-Q-3) and freeze the stage; from here recommendations and draws
+    start, and later roster changes and disqualifications are audited rather than re-applied."""
+    if by.role != Role.CITY_ADMIN:
+        raise NotAllowed("只有市教育局可以确定（冻结）晋级名额。")
+    if stage.frozen_at is not None:
+        raise DomainError(f"{stage.label}名额已冻结，不能重复冻结。")
+    if stage.kind == StageKind.FINAL and stage.competition.stage(StageKind.SEMIFINAL).frozen_at is None:
+        raise DomainError("请先冻结复赛名额：决赛名额按各区县复赛参赛人数计算。")
+    live = live_units(stage)
+    computed = compute_quotas(stage, live)
+    units = []
+    for u in live:
+        q = computed[u.key]
+        unit = AdvancementUnit(stage_id=stage.id, unit_key=u.key, unit_school_id=u.school_id, district_id=u.district_id,
+                               competitors=q.competitors, exact_quota=q.exact, quota=q.quota,
+                               recommended=q.recommended, drawn=q.drawn, rounding_note=q.note[:200])
+        db.session.add(unit)
+        units.append(unit)
+    stage.frozen_at = utcnow()
+    db.session.flush()
+    audit.record(by, "advancement.quotas_frozen", "stage", stage.id, f"冻结{stage.label}晋级名额",
+                 after={"units": len(units), "quota": sum(u.quota for u in units),
+                        "recommended": sum(u.recommended for u in units), "drawn": sum(u.drawn for u in units),
+                        "rounding": stage.competition.rounding.value},
+                 competition_id=stage.competition_id)
+    return units
+
+
+# ---------------------------------------------------------------- scope (R-ROLE-1)
+
+def get_unit(unit_id: int) -> AdvancementUnit:
+    unit = db.session.get(AdvancementUnit, unit_id)
+    if unit is None:
+        raise NotFound("晋级单位不存在。")
+    return unit
+
+
+def can_recommend(user: User, unit: AdvancementUnit) -> bool:
+    """R-Q-4: the unit's own admin (school admin of the unit school; for the final the district admin),
+    or anyone who may confirm it."""
+    if can_confirm(user, unit):
+        return True
+    if unit.unit_school_id is not None:
+        return user.role == Role.SCHOOL_ADMIN and user.school_id == unit.unit_school_id
+    return user.can_manage_district(unit.district_id)
+
+
+def can_confirm(user: User, unit: AdvancementUnit) -> bool:
+    """The district confirms and draws for its semifinal units; the city for the final."""
+    if unit.unit_school_id is None:
+        return user.role == Role.CITY_ADMIN
+    return user.can_manage_district(unit.district_id)
+
+
+def can_view(user: User, unit: AdvancementUnit) -> bool:
+    if can_recommend(user, unit):
+        return True
+    school = user.school if user.role == Role.SCHOOL_ADMIN else None
+    return school is not None and unit.unit_school_id == school.unit_id
+
+
+def _own_recommender(user: User, unit: AdvancementUnit) -> bool:
+    return not can_confirm(user, unit)
+
+
+def check(allowed: bool, what: str) -> None:
+    if not allowed:
+        raise NotAllowed(f"该晋级单位不在您的管理范围内，不能{what}。")
+
+
+# ---------------------------------------------------------------- recommendation (R-Q-4)
+
+@dataclass
+class Candidate:
+    entry: Entry
+    aggregate: Decimal | None
+    rank: int | None
+    nominated: bool
+    advanced: AdvanceRoute | None
+
+
+def _unit_entries_stmt(unit: AdvancementUnit) -> sa.Select:
+    stage = unit.stage
+    stmt = competitors_stmt(source_stage(stage)).join(School, School.id == Entry.school_id)
+    if unit.unit_school_id is not None:
+        return stmt.where(sa.or_(School.id == unit.unit_school_id, School.central_school_id == unit.unit_school_id))
+    return stmt.where(School.district_id == unit.district_id)
+
+
+def candidates(unit: AdvancementUnit, *, ranked: bool = True,
+               results: Mapping[int, tuple[Decimal | None, int | None]] | None = None) -> list[Candidate]:
+    """The unit's competitors with the source stage's ranking (R-RANK-1), best first (three to five queries).
+
+    Order ("suggest by rank"): aggregate descending, then rank, then entrant number; teachers without
+    a result yet come last in entrant-number order. Ranks are per group (R-RANK-1), so the aggregate
+    is what compares teachers of different groups within one unit. ``results`` (entry id → (aggregate,
+    rank), see :func:`source_results`) saves recomputing the whole stage's ranking for each unit.
+    """
+    entries = db.session.scalars(_unit_entries_stmt(unit).options(joinedload(Entry.school), joinedload(Entry.subject))).all()
+    if results is None:
+        results = _results(unit.stage, [e.id for e in entries]) if ranked else {}
+    nominated = set(db.session.scalars(sa.select(Nomination.entry_id).where(Nomination.unit_id == unit.id)))
+    advanced = dict(db.session.execute(
+        sa.select(StageEntrant.entry_id, StageEntrant.route).where(StageEntrant.stage_id == unit.stage_id)).all())
+    out = [Candidate(e, *results.get(e.id, (None, None)), e.id in nominated, advanced.get(e.id)) for e in entries]
+    out.sort(key=lambda c: (c.aggregate is None, -(c.aggregate or 0), c.rank or 0, c.entry.entrant_number))
+    return out
+
+
+def _results(stage: Stage, entry_ids: list[int] | None) -> dict[int, tuple[Decimal | None, int | None]]:
+    if entry_ids is not None and not entry_ids:
+        return {}
+    from app.judging.results import stage_results
+
+    return {r.entry_id: (r.aggregate, r.rank) for r in stage_results(source_stage(stage), entry_ids=entry_ids)}
+
+
+def source_results(stage: Stage) -> dict[int, tuple[Decimal | None, int | None]]:
+    """Aggregate and rank (R-SCORE-3, R-RANK-1) of every competitor of the stage ``stage`` draws from."""
+    return _results(stage, None)
+
+
+def suggest_by_rank(unit: AdvancementUnit, candidates_: Sequence[Candidate] | None = None) -> list[int]:
+    """R-Q-4 one-click suggestion: those already recommended into the stage, then the best-ranked others."""
+    pool = [c for c in (candidates(unit) if candidates_ is None else candidates_) if c.advanced != AdvanceRoute.DRAWN]
+    kept = [c.entry.id for c in pool if c.advanced == AdvanceRoute.RECOMMENDED]
+    rest = [c.entry.id for c in pool if c.advanced is None]
+    return (kept + rest)[:_required(unit, pool)]
+
+
+def _required(unit: AdvancementUnit, pool: Sequence[Candidate]) -> int:
+    return min(unit.recommended, len(pool))
+
+
+def required_count(unit: AdvancementUnit, candidates_: Sequence[Candidate] | None = None) -> int:
+    """How many the unit must recommend now: its recommended quota, unless fewer are left to pick from."""
+    pool = candidates(unit) if candidates_ is None else candidates_
+    return _required(unit, [c for c in pool if c.advanced != AdvanceRoute.DRAWN])
+
+
+def set_nominations(unit: AdvancementUnit, entry_ids: Sequence[int], *, by: User) -> list[Nomination]:
+    """R-Q-4: the unit submits exactly its recommended number from its own competitors, before the deadline.
+
+    Teachers already recommended into the stage stay on the list (only a disqualification frees a
+    place, and then the unit recommends a replacement); drawn teachers cannot be recommended.
+    """
+    check(can_recommend(by, unit), "推荐")
+    if unit.confirmed_at is not None:
+        raise DomainError("推荐名单已确认，不能再修改；如确需调整请联系上级管理员。")
+    deadline = unit.stage.deadline
+    if _own_recommender(by, unit) and deadline is not None and beijing_today() > deadline:
+        raise DomainError(f"推荐截止日期（{deadline:%Y-%m-%d}）已过，请联系区县教育局。")
+    pool = {c.entry.id: c for c in candidates(unit, ranked=False) if c.advanced != AdvanceRoute.DRAWN}
+    wanted = list(dict.fromkeys(int(i) for i in entry_ids))
+    foreign = [i for i in wanted if i not in pool]
+    if foreign:
+        raise DomainError("所选教师中有不属于本单位参赛人员（或已被抽中、已取消资格）的，请重新选择。")
+    required = _required(unit, list(pool.values()))
+    if len(wanted) != required:
+        raise DomainError(f"本单位应推荐 {required} 人，您选择了 {len(wanted)} 人。", field="entries")
+    missing = [c.entry.entrant_number for c in pool.values()
+               if c.advanced == AdvanceRoute.RECOMMENDED and c.entry.id not in wanted]
+    if missing:
+        raise DomainError(f"已晋级的推荐人选不能撤换（参赛号 {', '.join(map(str, missing))}）。")
+    before = sorted(pool[n.entry_id].entry.entrant_number for n in unit.nominations if n.entry_id in pool)
+    for nomination in list(unit.nominations):
+        unit.nominations.remove(nomination)
+    db.session.flush()
+    for entry_id in wanted:
+        unit.nominations.append(Nomination(stage_id=unit.stage_id, entry_id=entry_id, created_by_id=by.id))
+    unit.submitted_at, unit.submitted_by_id = utcnow(), by.id
+    db.session.flush()
+    after = sorted(pool[i].entry.entrant_number for i in wanted)
+    audit.record(by, "advancement.recommended", "advancement_unit", unit.id, f"{unit.name}提交{unit.stage.label}推荐名单",
+                 before={"entrant_numbers": before}, after={"entrant_numbers": after},
+                 competition_id=unit.stage.competition_id, district_id=unit.district_id, school_id=unit.unit_school_id)
+    return list(unit.nominations)
+
+
+def confirm_unit(unit: AdvancementUnit, *, by: User) -> list[StageEntrant]:
+    """The district (final: the city) confirms a unit's recommendations: they advance as 推荐."""
+    check(can_confirm(by, unit), "确认推荐名单")
+    if unit.submitted_at is None:
+        raise DomainError("该单位尚未提交推荐名单。")
+    if unit.confirmed_at is not None:
+        raise DomainError("该单位的推荐名单已确认。")
+    existing = set(db.session.scalars(sa.select(StageEntrant.entry_id).where(StageEntrant.stage_id == unit.stage_id)))
+    added = []
+    for nomination in unit.nominations:
+        if nomination.entry.disqualified_at is not None:
+            raise DomainError(f"推荐名单中的参赛号 {nomination.entry.entrant_number} 已被取消资格，请退回单位重新推荐。")
+        if nomination.entry_id not in existing:
+            entrant = StageEntrant(stage_id=unit.stage_id, entry_id=nomination.entry_id, route=AdvanceRoute.RECOMMENDED)
+            db.session.add(entrant)
+            added.append(entrant)
+    unit.confirmed_at, unit.confirmed_by_id = utcnow(), by.id
+    db.session.flush()
+    audit.record(by, "advancement.confirmed", "advancement_unit", unit.id, f"确认{unit.name}{unit.stage.label}推荐名单",
+                 after={"entrant_numbers": sorted(n.entry.entrant_number for n in unit.nominations)},
+                 competition_id=unit.stage.competition_id, district_id=unit.district_id, school_id=unit.unit_school_id)
+    return added
+
+
+def return_unit(unit: AdvancementUnit, reason: str, *, by: User) -> None:
+    """The confirmer sends a submitted (not yet confirmed) list back to the unit."""
+    check(can_confirm(by, unit), "退回推荐名单")
+    if unit.confirmed_at is not None:
+        raise DomainError("推荐名单已确认，已晋级的人选不能退回。")
+    if not (reason or "").strip():
+        raise DomainError("请填写退回原因。", field="reason")
+    unit.submitted_at = unit.submitted_by_id = None
+    db.session.flush()
+    audit.record(by, "advancement.returned", "advancement_unit", unit.id, f"退回{unit.name}推荐名单", reason=reason.strip(),
+                 competition_id=unit.stage.competition_id, district_id=unit.district_id, school_id=unit.unit_school_id)
+
+
+# ---------------------------------------------------------------- draws (R-DRAW-1, R-DRAW-2)
+
+def draw_pool(unit: AdvancementUnit) -> list[Entry]:
+    """R-DRAW-1: the unit's remaining competitors — not recommended, not already advanced, not disqualified."""
+    return sorted((c.entry for c in candidates(unit, ranked=False) if not c.nominated and c.advanced is None),
+                  key=lambda e: e.entrant_number)
+
+
+def pool_label(entry: Entry) -> str:
+    """Public pool line: name and school — never an ID number, phone or birth date (R-PUB-1)."""
+    return f"{entry.name} {entry.school.name}"
+
+
+def unit_draws(unit: AdvancementUnit) -> list[Draw]:
+    stmt = sa.select(Draw).where(Draw.stage_id == unit.stage_id, Draw.purpose == DrawPurpose.ADVANCEMENT)
+    stmt = stmt.where(Draw.unit_school_id == unit.unit_school_id) if unit.unit_school_id is not None else \
+        stmt.where(Draw.unit_school_id.is_(None), Draw.unit_district_id == unit.district_id)
+    return list(db.session.scalars(stmt.order_by(Draw.id)))
+
+
+def vacancies(unit: AdvancementUnit) -> int:
+    """Drawn places of the unit not (or no longer) filled."""
+    filled = db.session.scalar(
+        sa.select(sa.func.count()).select_from(StageEntrant).join(Entry, Entry.id == StageEntrant.entry_id)
+        .join(School, School.id == Entry.school_id)
+        .where(StageEntrant.stage_id == unit.stage_id, StageEntrant.route == AdvanceRoute.DRAWN,
+               *((sa.or_(School.id == unit.unit_school_id, School.central_school_id == unit.unit_school_id),)
+                 if unit.unit_school_id is not None else (School.district_id == unit.district_id,))))
+    return max(0, unit.drawn - (filled or 0))
+
+
+def announce_unit_draw(unit: AdvancementUnit, source_names: Sequence[str], *, by: User,
+                       event_at: datetime | None = None) -> Draw:
+    """R-DRAW-1 (1) for a unit: freeze its pool, publish commitment, count and future sources now.
+
+    When the unit already has a performed draw, this is the R-DRAW-2 re-draw: only the vacant places,
+    the pool restricted to the original pool, linked (``parent_id``) to the latest performed draw.
+    """
+    check(can_confirm(by, unit), "组织抽签")
+    return _announce_unit_draw(unit, source_names, by=by, event_at=event_at)
+
+
+def _lock(unit: AdvancementUnit) -> None:
+    """Serialise announcements and draws of one unit (PostgreSQL row lock; SQLite serialises writers)."""
+    db.session.execute(sa.select(AdvancementUnit.id).where(AdvancementUnit.id == unit.id).with_for_update())
+
+
+def _announce_unit_draw(unit: AdvancementUnit, source_names: Sequence[str], *, by: User,
+                        event_at: datetime | None = None) -> Draw:
+    _lock(unit)
+    if unit.confirmed_at is None:
+        raise DomainError("请先确认该单位的推荐名单：抽签池是推荐之外的参赛教师。")
+    existing = unit_draws(unit)
+    if any(d.status == DrawStatus.ANNOUNCED for d in existing):
+        raise DomainError("该单位已有一份已公布、尚未抽取的抽签；同一名额不能重复抽签。")
+    count = vacancies(unit)
+    if count == 0:
+        raise DomainError("该单位没有待抽取的名额。")
+    parent = next((d for d in reversed(existing) if d.status == DrawStatus.DRAWN), None)
+    entries = draw_pool(unit)
+    if parent is not None:
+        allowed = {p["number"] for p in parent.pool_json}
+        entries = [e for e in entries if e.entrant_number in allowed]
+    if len(entries) < count:
+        raise DomainError(f"剩余可抽取的教师（{len(entries)} 人）少于待抽取名额（{count} 个）。")
+    stage = unit.stage
+    title = f"{unit.name} {stage.label}晋级随机抽取" + ("（重抽）" if parent is not None else "")
+    return draw_store.announce(stage, purpose=DrawPurpose.ADVANCEMENT, title=title,
+                               pool=[PoolEntry(e.entrant_number, pool_label(e)) for e in entries], count=count,
+                               source_names=source_names, by=by, event_at=event_at,
+                               unit_school_id=unit.unit_school_id, unit_district_id=unit.district_id, parent=parent)
+
+
+def unit_of_draw(draw: Draw) -> AdvancementUnit:
+    stage = db.session.get(Stage, draw.stage_id)
+    key = _unit_key(stage, school_id=draw.unit_school_id, district_id=draw.unit_district_id)
+    unit = db.session.scalar(sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == draw.stage_id,
+                                                              AdvancementUnit.unit_key == key))
+    if unit is None:
+        raise NotFound("该抽签不属于任何晋级单位。")
+    return unit
+
+
+def perform_draw(draw: Draw, values: Sequence[Sequence[int | str]], *, by: User) -> list[StageEntrant]:
+    """R-DRAW-1 (2)–(4) at the draw event: enter the values, publish the record, the drawn advance (抽取).
+
+    Exactly once (R-DRAW-2). Refused when someone of the frozen pool has since advanced or been
+    disqualified: then the announced draw is voided (published with the reason) and announced anew.
+    """
+    if draw.purpose != DrawPurpose.ADVANCEMENT:
+        raise DomainError("这不是晋级抽签。")
+    unit = unit_of_draw(draw)
+    check(can_confirm(by, unit), "组织抽签")
+    if draw.status == DrawStatus.ANNOUNCED:
+        eligible = {e.entrant_number for e in draw_pool(unit)}
+        stale = [p["number"] for p in draw.pool_json if p["number"] not in eligible]
+        if stale:
+            raise DomainError(f"公布后抽签池有变化（参赛号 {', '.join(map(str, stale))} 已晋级或已取消资格），"
+                              "请作废此抽签并重新公布。")
+    record = draw_store.perform(draw, values, by=by)
+    by_number = dict(db.session.execute(
+        sa.select(Entry.entrant_number, Entry.id).where(Entry.competition_id == draw.competition_id,
+                                                        Entry.entrant_number.in_(record.selected))).all())
+    added = [StageEntrant(stage_id=draw.stage_id, entry_id=by_number[n], route=AdvanceRoute.DRAWN, draw_id=draw.id)
+             for n in record.selected]
+    db.session.add_all(added)
+    db.session.flush()
+    return added
+
+
+def void_draw(draw: Draw, reason: str, *, by: User) -> None:
+    """Withdraw an announced advancement draw (its pool changed); the page stays published with the reason."""
+    check(draw.purpose == DrawPurpose.ADVANCEMENT and can_confirm(by, unit_of_draw(draw)), "作废抽签")
+    draw_store.void(draw, reason, by=by)
+
+
+# ---------------------------------------------------------------- shortlists
+
+@dataclass(frozen=True)
+class ShortlistRow:
+    entry: Entry
+    route: AdvanceRoute
+    draw_id: int | None
+
+
+def shortlist(stage: Stage, *, scope=None) -> list[ShortlistRow]:
+    """Who advanced into ``stage`` and how (推荐 / 抽取 with its draw), by entrant number; one query.
+
+    Disqualified teachers (R-PUB-2) are left out. ``scope``: an optional SQL condition on ``School``
+    (``User.school_scope_clause()``) for admin lists; the public list passes none.
+    """
+    stmt = (sa.select(StageEntrant).join(Entry, Entry.id == StageEntrant.entry_id)
+            .join(School, School.id == Entry.school_id)
+            .where(StageEntrant.stage_id == stage.id, Entry.disqualified_at.is_(None))
+            .options(joinedload(StageEntrant.entry).joinedload(Entry.school),
+                     joinedload(StageEntrant.entry).joinedload(Entry.subject))
+            .order_by(Entry.entrant_number))
+    if scope is not None:
+        stmt = stmt.where(scope)
+    return [ShortlistRow(se.entry, se.route, se.draw_id) for se in db.session.scalars(stmt)]
+
+
+# ---------------------------------------------------------------- disqualification (R-PUB-2)
+
+def _stage_completed(stage: Stage) -> bool:
+    return stage.deadline is not None and beijing_today() > stage.deadline
+
+
+def handle_disqualification(entry: Entry, *, by: User, source_names: Sequence[str] | None = None) -> list[Draw]:
+    """R-PUB-2 consequences of a disqualification for advancement; returns the re-draws announced.
+
+    Called in the objection's transaction after ``entry.disqualified_at``/``disqualified_note`` are set.
+    For each semifinal/final stage not yet completed (its deadline has not passed):
+
+    * a pending nomination of the teacher is removed;
+    * a StageEntrant row of the teacher is deleted, with its before-state in the audit log (R-AUD-1);
+    * a vacated DRAWN place gets a re-draw (R-DRAW-2): a new announced Draw for the vacant places
+      only, ``parent_id`` = the unit's latest performed draw, pool = the unit's remaining eligible
+      competitors of the original pool, sources = ``source_names`` or the parent's source names
+      (with new values entered at the re-draw event); perform it with :func:`perform_draw`;
+    * a vacated RECOMMENDED place reopens the unit's recommendation (submitted/confirmed cleared):
+      the unit recommends a replacement, the quota page shows the vacancy, the district confirms;
+    * an announced, not yet performed draw whose pool holds the teacher is voided and announced
+      again without them (same sources) — no value existed, so nothing was revealed.
+
+    Quotas already frozen are not recomputed (the change is audited); unfrozen quotas recompute by
+    themselves because they are computed live from the competitors.
+    """
+    if entry.disqualified_at is None:
+        raise DomainError("该教师未被取消资格。")
+    competition = entry.competition
+    announced: list[Draw] = []
+    for stage in competition.stages:
+        if stage.kind == StageKind.PRELIMINARY or _stage_completed(stage):
+            continue
+        units = {u.unit_key: u for u in db.session.scalars(
+            sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id))}
+        school = entry.school
+        key = f"S{school.unit_id}" if stage.kind == StageKind.SEMIFINAL else f"D{school.district_id}"
+        unit = units.get(key)
+        nomination = db.session.scalar(sa.select(Nomination).where(Nomination.stage_id == stage.id,
+                                                                   Nomination.entry_id == entry.id))
+        entrant = db.session.scalar(sa.select(StageEntrant).where(StageEntrant.stage_id == stage.id,
+                                                                  StageEntrant.entry_id == entry.id))
+        if nomination is not None:
+            db.session.delete(nomination)
+        route = entrant.route if entrant is not None else None
+        if entrant is not None:
+            audit.record(by, "advancement.disqualified_removed", "stage_entrant", entrant.id,
+                         f"参赛号 {entry.entrant_number} 被取消资格，移出{stage.label}名单",
+                         before={"entrant_number": entry.entrant_number, "route": entrant.route,
+                                 "draw_id": entrant.draw_id},
+                         reason=entry.disqualified_note, competition_id=competition.id,
+                         district_id=school.district_id, school_id=school.unit_id)
+            db.session.delete(entrant)
+        db.session.flush()
+        if unit is None:
+            continue
+        if route == AdvanceRoute.RECOMMENDED or (nomination is not None and unit.confirmed_at is None):
+            unit.submitted_at = unit.submitted_by_id = unit.confirmed_at = unit.confirmed_by_id = None
+        draws = unit_draws(unit)
+        pending = [d for d in draws if d.status == DrawStatus.ANNOUNCED]
+        if route == AdvanceRoute.DRAWN or any(entry.entrant_number in {p["number"] for p in d.pool_json} for d in pending):
+            for draw in pending:
+                draw_store.void(draw, f"参赛号 {entry.entrant_number} 已被取消资格，抽签池或名额有变，按新的抽签池重新公布",
+                                by=by)
+            template = pending[0] if pending else next((d for d in reversed(draws) if d.status == DrawStatus.DRAWN), None)
+            names = list(source_names or ([s["name"] for s in template.sources_announced] if pending else
+                                          [f"重抽：{s['name']}" for s in template.sources_announced] if template else []))
+            if unit.confirmed_at is not None and vacancies(unit) > 0 and names:
+                try:
+                    announced.append(_announce_unit_draw(unit, names, by=by,
+                                                         event_at=pending[0].event_at if pending else None))
+                except DomainError as error:  # e.g. nobody left to draw: the vacancy stays, the reason is logged
+                    audit.record(by, "advancement.redraw_not_possible", "advancement_unit", unit.id,
+                                 f"{unit.name}无法重抽：{error.message}", competition_id=competition.id,
+                                 district_id=unit.district_id, school_id=unit.unit_school_id)
+        if stage.frozen_at is not None:
+            audit.record(by, "advancement.quota_kept", "advancement_unit", unit.id,
+                         f"{stage.label}名额已冻结，{unit.name}名额不因取消资格而重算",
+                         after={"quota": unit.quota, "recommended": unit.recommended, "drawn": unit.drawn},
+                         competition_id=competition.id, district_id=unit.district_id, school_id=unit.unit_school_id)
+    return announced

@@ -1,0 +1,15 @@
+"""Demo awards: none yet, on purpose.
+
+The demo season stands mid-way (preliminary rounds scored, semifinal still ahead), so no award list
+could honestly be published. The awards screens still show real figures: the 组织奖 preview reads the
+demo rosters and stamped lists, the team preview lists what must be published first, and the
+semifinal/final previews list the competitors advanced so far as "无成绩".
+"""
+from __future__ import annotations
+
+from app.competitions.models import Competition
+
+
+def extend_demo(competition: Competition) -> None:
+    """Nothing to add for a season that has not reached its awards (see the module docstring)."""
+    return None
