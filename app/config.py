@@ -21,6 +21,7 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per 5 minutes"
+    OBJECTION_RATE_LIMIT = "5 per hour;20 per day"  # R-PUB-2, per client, successful filings only
     TIMEZONE_OFFSET_HOURS = 8  # Asia/Shanghai, no DST
 
 

@@ -78,6 +78,11 @@ def _build_city(sizes: list[int]):
     admin = User(username="bench-city", display_name="基准", role=Role.CITY_ADMIN, password_hash="")
     db.session.add(admin)
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # A live database has statistics (autovacuum analyzes within a minute of a bulk change);
+        # without them the planner joins 30,000 fresh rows by nested loop and one unit's query takes 0.9 s.
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
     return competition.stage(StageKind.SEMIFINAL), admin
 
 
@@ -146,7 +151,7 @@ def _draw_all(stage, admin) -> int:
 
 
 def run():
-    from bench.bench_judging import judging_app  # the harness variant that copes with Flask-Limiter
+    from bench.harness import bench_app
 
     rng = random.Random(2026)
     sizes = _unit_sizes(rng)
@@ -156,7 +161,7 @@ def run():
         yield f"pure, {name}: allocate 300 units", f"{allocation * 1000:.2f} ms"
         yield f"pure, {name}: allocate + all 300 unit draws", f"{total * 1000:.1f} ms"
 
-    with judging_app():
+    with bench_app():
         from app.advancement import services
         from app.extensions import db
 
@@ -172,7 +177,7 @@ def run():
         db.session.commit()
         yield f"DB: all unit draws, stored ({drawn} drawn teachers)", f"{(time.perf_counter() - start) * 1000:.1f} ms"
 
-    with judging_app():
+    with bench_app():
         from app.advancement import services
         from app.advancement.models import AdvancementUnit
         from app.extensions import db

@@ -8,7 +8,7 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from bench.bench_judging import judging_app
+from bench.harness import bench_app
 
 COMPETITORS = 600
 
@@ -30,7 +30,7 @@ def _get(client, url: str):
 
 
 def run():
-    with judging_app() as app:
+    with bench_app() as app:
         from app.awards import services
         from app.awards.models import AwardKind
         from app.competitions.models import StageKind

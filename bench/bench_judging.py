@@ -1,38 +1,16 @@
 """Server-side time per judge autosave (R-SCORE-2): one item changed, version checked, status block rendered."""
 from __future__ import annotations
 
-import os
 import statistics
-import tempfile
 import time
-from contextlib import contextmanager
+
+from bench.harness import bench_app
 
 SAVES = 600
 
 
-@contextmanager
-def judging_app():
-    """Like bench.harness.bench_app (which trips over Flask-Limiter's extension entry being a set)."""
-    from app import create_app
-    from app.extensions import db, limiter
-
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/bench.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False, "SERVER_NAME": "localhost"})
-    limiter.enabled = False
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        try:
-            yield app
-        finally:
-            db.session.rollback()
-            db.session.remove()
-            db.drop_all()
-
-
 def run():
-    with judging_app() as app:
+    with bench_app() as app:
         from app.extensions import db
         from tests import factories
         from tests.judging.helpers import preliminary_panel

@@ -13,9 +13,9 @@ def run():
     from app import demo
     from app.competitions.models import StageKind
     from app.extensions import db
-    from bench.bench_judging import judging_app as public_app  # the harness's app, minus its limiter snag
+    from bench.harness import bench_app
 
-    with public_app() as app:
+    with bench_app() as app:
         competition = demo.load()
         db.session.commit()
         cid, stage_id = competition.id, competition.stage(StageKind.PRELIMINARY).id

@@ -29,8 +29,7 @@ from app.rosters.services import (
     _clean_award, _clean_phone, _need_reason, allocate_numbers, duplicate_message, edit_check, subject_allowed,
 )
 from app.timeutil import utcnow
-from app.rosters.xlsxread import read_sheet
-from app.web.xlsx import ImportRejected, RowProblem, cell_text
+from app.web.xlsx import ImportRejected, RowProblem, cell_text, read_sheet
 
 HEADERS = ["姓名", "身份证号", "学段", "学科", "手机号码", "一等奖名称", "获奖年份"]
 REQUIRED = ["姓名", "身份证号", "学科"]

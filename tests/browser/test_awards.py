@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from app.awards.models import Award
 from app.competitions.models import StageKind
 from app.extensions import db
 from tests.awards.helpers import competitors, stub_results
-from tests.browser.conftest import browser, live_server, phone, sign_in, tablet  # noqa: F401 (fixtures)
-
-pytestmark = pytest.mark.browser
+from tests.browser.conftest import sign_in
 
 
-def test_publish_print_and_verify_on_a_phone(live_server, tablet, phone, city, f, monkeypatch):  # noqa: F811
+def test_publish_print_and_verify_on_a_phone(live_server, tablet, phone, city, f, monkeypatch):
     competition = f.gen_competition(name="清河市教学技能大赛")
     entries = competitors(competition, StageKind.SEMIFINAL, [city.central, city.affiliate], 10)
     db.session.commit()
