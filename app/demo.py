@@ -89,7 +89,7 @@ def load(teachers: int = 2000, seed: int = 2026) -> Competition:
     city = City(name="清河市")
     db.session.add(city)
     competition = create_competition(
-        f"清河市2026年农村中小学教师“以赛促训”教学技能大赛", 2026,
+        "清河市2026年农村中小学教师“以赛促训”教学技能大赛", 2026,
         deadlines={StageKind.PRELIMINARY: date(2026, 12, 2), StageKind.SEMIFINAL: date(2026, 12, 16),
                    StageKind.FINAL: date(2026, 12, 30)},
         description="全员参与、以赛促训：初赛由中心校和乡镇中学组织，复赛由区县组织，决赛由市教育局组织。",

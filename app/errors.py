@@ -23,3 +23,13 @@ class NotFound(DomainError):
     """The record does not exist (or is not visible at all)."""
 
     status_code = 404
+
+
+def get_or_raise(model, ident, message: str, **options):
+    """The row of ``model`` whose primary key is ``ident``, or :class:`NotFound` with ``message`` (a 404)."""
+    from app.extensions import db
+
+    row = db.session.get(model, ident, **options)
+    if row is None:
+        raise NotFound(message)
+    return row

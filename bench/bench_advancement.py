@@ -91,7 +91,7 @@ def _recommend_all(stage) -> None:
     import sqlalchemy as sa
 
     from app.advancement.models import AdvancementUnit
-    from app.competitions.models import AdvanceRoute, Entry, School, StageEntrant
+    from app.competitions.models import AdvanceRoute, Entry, StageEntrant
     from app.extensions import db
     from app.timeutil import utcnow
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import uuid
 
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext

@@ -35,7 +35,7 @@ from app.competitions.models import (
     StageKind,
 )
 from app.competitions.queries import competitors_stmt
-from app.errors import DomainError, NotAllowed, NotFound
+from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
 from app.extensions import db
 from app.orgs.models import District, School
 from app.timeutil import beijing_today, utcnow
@@ -233,10 +233,7 @@ def freeze_quotas(stage: Stage, *, by: User) -> list[AdvancementUnit]:
 # ---------------------------------------------------------------- scope (R-ROLE-1)
 
 def get_unit(unit_id: int) -> AdvancementUnit:
-    unit = db.session.get(AdvancementUnit, unit_id)
-    if unit is None:
-        raise NotFound("晋级单位不存在。")
-    return unit
+    return get_or_raise(AdvancementUnit, unit_id, "晋级单位不存在。")
 
 
 def can_recommend(user: User, unit: AdvancementUnit) -> bool:

@@ -22,7 +22,7 @@ from app.awards.forms import PublishForm, WithdrawForm
 from app.awards.models import Award, AwardKind, AwardRelease
 from app.awards.services import Scope
 from app.competitions.models import Competition
-from app.errors import DomainError, NotFound
+from app.errors import DomainError, NotFound, get_or_raise
 from app.extensions import db, limiter
 from app.orgs.models import District, School
 from app.web.access import ADMIN_ROLES, public, roles_required
@@ -42,10 +42,7 @@ def _share_pct(value: Fraction) -> str:
 def _competition(competition_id: int | None = None) -> Competition | None:
     wanted = competition_id or request.args.get("competition", type=int)
     if wanted:
-        competition = db.session.get(Competition, wanted)
-        if competition is None:
-            raise NotFound("没有这个赛事。")
-        return competition
+        return get_or_raise(Competition, wanted, "没有这个赛事。")
     return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
 
 
@@ -284,9 +281,7 @@ def certificates(release_id: int):
 @public
 def public_results(competition_id: int):
     """Published results and awards of a competition; search by name or school; mobile first."""
-    competition = db.session.get(Competition, competition_id)
-    if competition is None:
-        raise NotFound("没有这个赛事。")
+    competition = get_or_raise(Competition, competition_id, "没有这个赛事。")
     q = (request.args.get("q") or "").strip()[:40]
     releases = db.session.scalars(
         sa.select(AwardRelease).where(AwardRelease.competition_id == competition.id, AwardRelease.live.is_(True))

@@ -8,7 +8,7 @@ would let a teacher gain or lose 0.01 through rounding alone.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Hashable, Sequence
 

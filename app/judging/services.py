@@ -8,16 +8,17 @@ from typing import Mapping, Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.advancement.draw import DrawError, PoolEntry, pool_commitment, run_draw
+from app.advancement import draws
+from app.advancement.draw import PoolEntry
 from app.advancement.models import Draw, DrawPurpose, DrawStatus
 from app.audit import services as audit
 from app.auth.models import Role, User
 from app.competitions.models import Competition, Entry, Group, Stage, StageKind, Subject
 from app.competitions.queries import competitors_stmt
-from app.errors import DomainError, NotAllowed, NotFound
+from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
 from app.extensions import db
 from app.judging.models import (
     Appearance, FormItem, ItemScore, Panel, PanelJudge, PanelStatus, ScoreForm, ScoreSheet, SheetStatus,
@@ -522,17 +523,11 @@ def new_editor_token() -> str:
 
 
 def panel_for(panel_id: int) -> Panel:
-    panel = db.session.get(Panel, panel_id)
-    if panel is None:
-        raise NotFound("评委组不存在。")
-    return panel
+    return get_or_raise(Panel, panel_id, "评委组不存在。")
 
 
 def sheet_for(sheet_id: int) -> ScoreSheet:
-    sheet = db.session.get(ScoreSheet, sheet_id)
-    if sheet is None:
-        raise NotFound("评分表不存在。")
-    return sheet
+    return get_or_raise(ScoreSheet, sheet_id, "评分表不存在。")
 
 
 # ---------------------------------------------------------------- order of appearance (R-PANEL-2)
@@ -549,52 +544,26 @@ def announce_appearance_draw(panel: Panel, source_names: Sequence[str], *, by: U
         raise DomainError("评委组已开始评分，不能再抽签。")
     if not panel.appearances:
         raise DomainError("评委组还没有选手，无法抽签。")
-    names = [n.strip() for n in source_names if n and n.strip()]
-    if not names:
-        raise DomainError("请至少公布一个将来的随机源（例如：现场掷骰子三次的点数）。", field="sources")
     if panel.draw_id is not None:
         raise DomainError("该评委组的出场顺序已抽签或已公布抽签，抽签不能重复进行。")
-    pool = _appearance_pool(panel)
-    draw = Draw(competition_id=panel.stage.competition_id, stage_id=panel.stage_id, purpose=DrawPurpose.APPEARANCE,
-                title=f"{panel.name} 上课顺序抽签", unit_school_id=panel.unit_school_id,
-                unit_district_id=panel.district_id, status=DrawStatus.ANNOUNCED, count=len(pool),
-                pool_json=[{"number": e.number, "label": e.label} for e in sorted(pool, key=lambda e: e.number)],
-                pool_sha256=pool_commitment(pool), sources_announced=[{"name": n} for n in names],
-                created_by_id=by.id)
-    db.session.add(draw)
-    db.session.flush()
+    draw = draws.announce(panel.stage, purpose=DrawPurpose.APPEARANCE, title=f"{panel.name} 上课顺序抽签",
+                          pool=_appearance_pool(panel), count=len(panel.appearances), source_names=source_names,
+                          by=by, unit_school_id=panel.unit_school_id, unit_district_id=_district_of(panel))
     panel.draw_id = draw.id
     db.session.flush()
-    audit.record(by, "judging.appearance_draw_announced", "draw", draw.id, f"公布「{panel.name}」上课顺序抽签",
-                 after={"pool_sha256": draw.pool_sha256, "sources": names}, competition_id=panel.stage.competition_id,
-                 district_id=_district_of(panel), school_id=panel.unit_school_id)
     return draw
 
 
 def perform_appearance_draw(panel: Panel, values: Sequence[Sequence[str]], *, by: User) -> Draw:
-    """R-PANEL-2 step 2: enter the announced sources' values; RFC 3797 gives the whole order, stored once."""
+    """R-PANEL-2 step 2: enter the announced sources' values; RFC 3797 draws the whole order, stored once."""
     check_manage(by, panel)
     draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
     if draw is None:
         raise DomainError("请先公布抽签的随机源，再录入取值。")
-    if draw.status != DrawStatus.ANNOUNCED:
-        raise DomainError("该抽签已完成，抽签结果不能更改。")
-    pool = _appearance_pool(panel)
-    if sorted(e.number for e in pool) != [p["number"] for p in draw.pool_json]:
+    if draw.status == DrawStatus.ANNOUNCED and \
+            sorted(a.entry.entrant_number for a in panel.appearances) != [p["number"] for p in draw.pool_json]:
         raise DomainError("公布抽签后选手名单发生了变化，原抽签池已失效；请联系市级管理员处理。")
-    sources = [{"name": s["name"], "values": list(v)} for s, v in zip(draw.sources_announced, values)]
-    if len(values) != len(draw.sources_announced) or any(not v for v in values):
-        raise DomainError("请为每个已公布的随机源录入取值。", field="sources")
-    try:
-        record = run_draw(pool, sources, len(pool), title=draw.title)  # = order_of_appearance(pool, sources)
-    except DrawError as error:
-        raise DomainError(str(error), field="sources") from None
-    draw.record_json = record.to_json()
-    draw.status = DrawStatus.DRAWN
-    draw.drawn_at = utcnow()
+    record = draws.perform(draw, values, by=by)  # count = pool size: the whole order of appearance
     by_number = {a.entry.entrant_number: a.entry_id for a in panel.appearances}
     set_order(panel, [by_number[n] for n in record.selected], draw_id=draw.id)
-    audit.record(by, "judging.appearance_drawn", "draw", draw.id, f"「{panel.name}」上课顺序抽签完成",
-                 after={"key": record.key, "order": record.selected}, competition_id=panel.stage.competition_id,
-                 district_id=_district_of(panel), school_id=panel.unit_school_id)
     return draw

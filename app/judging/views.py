@@ -155,6 +155,14 @@ def _version() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _sheet_refused(appearance, error: DomainError):
+    """A refused save or submit changes nothing; the status area says why (409: another device saved first)."""
+    db.session.rollback()
+    ctx = _score_context(appearance, typed=request.form, error=error.message, conflict=error.status_code == 409,
+                         state="error")
+    return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
+
+
 @bp.route("/judging/score/<int:appearance_id>/autosave", methods=["POST"])
 @roles_required(Role.JUDGE)
 def autosave(appearance_id: int):
@@ -164,10 +172,7 @@ def autosave(appearance_id: int):
         sheet = services.save_sheet(appearance, current_user, request.form, version=_version(),
                                     editor=request.form.get("editor"))
     except DomainError as error:
-        db.session.rollback()
-        ctx = _score_context(appearance, typed=request.form, error=error.message, conflict=error.status_code == 409,
-                             state="error")
-        return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
+        return _sheet_refused(appearance, error)
     status = _status_context(appearance, sheet)  # before the commit expires what it read
     db.session.commit()
     if not request.htmx:
@@ -184,10 +189,7 @@ def submit(appearance_id: int):
         services.submit_sheet(appearance, current_user, request.form, version=_version(),
                               editor=request.form.get("editor"))
     except DomainError as error:
-        db.session.rollback()
-        ctx = _score_context(appearance, typed=request.form, error=error.message, conflict=error.status_code == 409,
-                             state="error")
-        return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
+        return _sheet_refused(appearance, error)
     db.session.commit()
     flash(f"{appearance.position} 号选手的评分已提交并锁定。", "success")
     return redirect(url_for("judging.score", appearance_id=appearance.id), 303)

@@ -6,7 +6,7 @@ from typing import IO
 import sqlalchemy as sa
 
 from app.audit import services as audit
-from app.errors import DomainError, NotAllowed, NotFound
+from app.errors import DomainError, NotAllowed, get_or_raise
 from app.extensions import db
 from app.orgs.models import City, District, School, SchoolLevel
 from app.web.xlsx import ImportRejected, RowProblem, cell_text, read_sheet, yes_no
@@ -17,9 +17,7 @@ SCHOOL_REQUIRED = SCHOOL_HEADERS[:4]
 
 def school_in_scope(user, school_id: int) -> School:
     """R-ROLE-1: the school, if the user may manage it; NotAllowed names the refusal, 404 if absent."""
-    school = db.session.get(School, school_id)
-    if school is None:
-        raise NotFound("学校不存在。")
+    school = get_or_raise(School, school_id, "学校不存在。")
     if not user.can_manage_school(school):
         raise NotAllowed("该学校不在您的管理范围内。")
     return school

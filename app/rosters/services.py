@@ -12,7 +12,7 @@ from app.audit import services as audit
 from app.auth.models import Role
 from app.competitions.models import Competition, Entry, EntryStatus, Group, Level, Subject
 from app.competitions.rules import group_for
-from app.errors import DomainError, NotAllowed, NotFound
+from app.errors import DomainError, NotAllowed, get_or_raise
 from app.extensions import db
 from app.orgs.models import School, SchoolLevel
 from app.orgs.services import school_in_scope  # noqa: F401  (R-ROLE-1, re-exported for the views)
@@ -34,17 +34,12 @@ def competition_or_404(competition_id: int, *, with_subjects: bool = False) -> C
     from sqlalchemy.orm import selectinload
 
     options = [selectinload(Competition.stages), selectinload(Competition.subjects)] if with_subjects else []
-    competition = db.session.get(Competition, competition_id, options=options)
-    if competition is None:
-        raise NotFound("赛事不存在。")
-    return competition
+    return get_or_raise(Competition, competition_id, "赛事不存在。", options=options)
 
 
 def entry_in_scope(user, entry_id: int) -> Entry:
     """R-ROLE-1: a roster row of a school the user manages."""
-    entry = db.session.get(Entry, entry_id)
-    if entry is None:
-        raise NotFound("该教师记录不存在。")
+    entry = get_or_raise(Entry, entry_id, "该教师记录不存在。")
     if not user.can_manage_school(entry.school):
         raise NotAllowed("该教师不在您的管理范围内。")
     return entry

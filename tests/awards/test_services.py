@@ -242,7 +242,7 @@ def test_organisation_award_conditions(city, f):
     competitors(competition, StageKind.PRELIMINARY, [city.affiliate], 2)
     f.gen_entry(competition, city.affiliate, status=EntryStatus.EXEMPT)  # affiliate: 2/3 participation
     other = competitors(competition, StageKind.PRELIMINARY, [city.other_school], 2)
-    township = competitors(competition, StageKind.PRELIMINARY, [city.township], 2)
+    competitors(competition, StageKind.PRELIMINARY, [city.township], 2)
     f.gen_entry(competition, city.seat, status=EntryStatus.EXCLUDED)  # nobody eligible: not listed
     # 2026-12-02 15:59 UTC = 23:59 Beijing on the deadline day: on time; 16:00 UTC is the next day: late.
     _stamp(competition, city.central, datetime(2026, 12, 2, 15, 59))

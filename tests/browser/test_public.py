@@ -44,7 +44,7 @@ def test_objection_upheld_on_a_phone_redraws_the_vacant_place(live_server, phone
     phone.wait_for_function("document.querySelectorAll('#results tbody tr').length === 1")
     row = phone.locator("#results tbody tr")
     assert drawn.name in row.inner_text() and "抽取" in row.inner_text()
-    assert f"q=" in phone.url  # the search is in the address: sharable, works without JS too
+    assert "q=" in phone.url  # the search is in the address: sharable, works without JS too
 
     # File an objection and see the tracking code.
     row.locator("text=提出异议").click()
