@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
+from app.auth.models import Role
 from app.extensions import db
 from app.orgs.models import District, School
 from app.web import bp
@@ -26,6 +27,9 @@ def index():
 @bp.route("/dashboard")
 @roles_required(*ALL_ROLES)
 def dashboard():
+    """The landing page after sign-in; a judge on a tablet goes straight to the scoring queue."""
+    if current_user.role == Role.JUDGE and endpoint_exists("judging.my_panels"):
+        return redirect(url_for("judging.my_panels"))
     scope = current_user.school_scope_clause()
     school_count = db.session.scalar(sa.select(sa.func.count()).select_from(School).where(scope))
     district_count = db.session.scalar(sa.select(sa.func.count()).select_from(District))

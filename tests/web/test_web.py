@@ -74,3 +74,11 @@ def test_anonymous_root_goes_to_the_public_portal_or_login(client):
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(("/login", "/p/"))
+
+
+def test_a_judge_lands_on_the_scoring_queue_not_the_admin_dashboard(client, city, login):
+    login(city.judge)
+    response = client.get("/dashboard")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/judging/my")
+    login(city.school_admin)
+    assert client.get("/dashboard").status_code == 200
