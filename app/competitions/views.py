@@ -10,10 +10,10 @@ from flask_login import current_user
 from app.auth.models import Role
 from app.competitions import bp, services
 from app.competitions.forms import STAGE_FLAGS, CompetitionForm, ConfirmForm, SubjectForm
-from app.competitions.transaction import attempt
 from app.competitions.models import Competition, Level, Rounding, StageKind, Subject, SubjectKind
 from app.extensions import db
 from app.web.access import ADMIN_ROLES, roles_required
+from app.web.forms import attempt
 from app.web.render import render_page_or_block
 from app.web.xlsx import xlsx_response
 

@@ -18,10 +18,11 @@ from app.errors import NotAllowed
 from app.extensions import db
 from app.orgs.models import District, School
 from app.public import queries, services
-from app.public.forms import AnnouncementForm, ListingForm, ResolveForm, run_service
+from app.public.forms import AnnouncementForm, ListingForm, ResolveForm
 from app.public.models import Announcement, Listing, Objection, ObjectionStatus
 from app.timeutil import beijing_today, utcnow
 from app.web.access import ADMIN_ROLES, roles_required
+from app.web.forms import attempt
 from app.web.render import render_page_or_block
 from app.web.templating import endpoint_exists, fmt_dt
 from app.web.xlsx import xlsx_response
@@ -103,8 +104,8 @@ def listing_form(stage_id: int):
         form.days.data = stage.competition.listing_days
     if form.validate_on_submit():
         district = db.session.get(District, form.district_id.data) if form.district_id.data else None
-        ok, _ = run_service(form, lambda: services.open_listing(
-            stage, by=current_user, start=form.start.data, days=form.days.data, district=district, note=form.note.data))
+        ok, _ = attempt(lambda: services.open_listing(
+            stage, by=current_user, start=form.start.data, days=form.days.data, district=district, note=form.note.data), form)
         if ok:
             flash(f"{stage.label}公示已开启：{form.start.data.isoformat()} 起 {form.days.data} 天。", "success")
             return redirect(url_for("public_admin.index", competition=stage.competition_id), 303)
@@ -127,9 +128,9 @@ def announcement_form(competition_id: int | None = None, announcement_id: int | 
             services._check_announcement_scope(current_user, item.district)
     if form.validate_on_submit():
         district = db.session.get(District, form.district_id.data) if form.district_id.data else None
-        ok, _ = run_service(form, lambda: services.save_announcement(
+        ok, _ = attempt(lambda: services.save_announcement(
             competition, item, by=current_user, title=form.title.data, body=form.body.data, pinned=form.pinned.data,
-            district=district))
+            district=district), form)
         if ok:
             flash("公告已发布。" if item is None else "公告已修改。", "success")
             return redirect(url_for("public_admin.index", competition=competition.id), 303)
@@ -203,8 +204,8 @@ def objection(objection_id: int):
         raise NotAllowed("该异议涉及的教师不在您的管理范围内。")
     form = ResolveForm()
     if form.validate_on_submit():
-        ok, redraws = run_service(form, lambda: services.resolve_objection(
-            item, by=current_user, outcome=ObjectionStatus(form.outcome.data), note=form.note.data, fraud=form.fraud.data))
+        ok, redraws = attempt(lambda: services.resolve_objection(
+            item, by=current_user, outcome=ObjectionStatus(form.outcome.data), note=form.note.data, fraud=form.fraud.data), form)
         if ok:
             flash(_resolved_message(item, redraws), "success")
             return redirect(url_for("public_admin.objection", objection_id=item.id), 303)

@@ -1,16 +1,12 @@
 """Forms of the public domain. Rules live in services; these carry fields, CSRF and lengths."""
 from __future__ import annotations
 
-from typing import Any, Callable
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.errors import DomainError, NotAllowed
-from app.extensions import db
 from app.public.models import ObjectionStatus
-from app.web.forms import show_domain_error
 
 
 def _optional_int(value):
@@ -57,19 +53,3 @@ class ResolveForm(FlaskForm):
     fraud = BooleanField("认定弄虚作假，取消该教师参赛资格（空出的抽取名额将重新抽取）")
     note = TextAreaField("处理说明（公开）", validators=[DataRequired("请填写处理说明。"), Length(max=500)],
                          description="向异议人和公众公开；取消资格时作为公开说明显示在公示页。不要写入身份证号、电话等隐私。")
-
-
-def run_service(form: FlaskForm, call: Callable[[], Any]) -> tuple[bool, Any]:
-    """One transaction for a form's service call: commit on success; a broken rule rolls back and shows
-    on the form; a scope refusal (NotAllowed) rolls back and propagates as a 403."""
-    try:
-        result = call()
-    except NotAllowed:
-        db.session.rollback()
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        show_domain_error(form, error)
-        return False, None
-    db.session.commit()
-    return True, result

@@ -13,10 +13,11 @@ from app.competitions.services import rules_in_force
 from app.extensions import db, limiter
 from app.orgs.models import District
 from app.public import bp, queries, services
-from app.public.forms import ObjectionForm, TrackForm, run_service
+from app.public.forms import ObjectionForm, TrackForm
 from app.public.models import Announcement
 from app.timeutil import utcnow
 from app.web.access import public
+from app.web.forms import attempt
 from app.web.render import render_page_or_block, wants_fragment
 
 
@@ -109,8 +110,8 @@ def objection_form(stage_id: int, number: int):
     entry = db.session.get(Entry, row.entry_id)
     form = ObjectionForm()
     if form.validate_on_submit():
-        ok, objection = run_service(form, lambda: services.file_objection(
-            stage, entry, reason=form.reason.data, filer_name=form.filer_name.data, filer_phone=form.filer_phone.data))
+        ok, objection = attempt(lambda: services.file_objection(
+            stage, entry, reason=form.reason.data, filer_name=form.filer_name.data, filer_phone=form.filer_phone.data), form)
         if ok:
             return redirect(url_for("public.objection_status", code=objection.tracking_code, new=1), 303)
     status = 422 if request.method == "POST" else 200

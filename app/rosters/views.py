@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role
 from app.competitions.models import Competition, Entry, EntryStatus
-from app.competitions.transaction import attempt
 from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import District, School
@@ -17,6 +16,7 @@ from app.rosters.forms import DecisionForm, EntryForm, ExemptionForm, ImportForm
 from app.rosters.idcard import IdNumberError
 from app.rosters.models import ExemptionApplication, ExemptionReason, ExemptionState, StampedList
 from app.web.access import ADMIN_ROLES, roles_required
+from app.web.forms import attempt
 from app.web.render import render_page_or_block, wants_fragment
 from app.web.templating import fmt_dt, fmt_percent
 from app.web.xlsx import ImportRejected, download_response, xlsx_response

@@ -1,9 +1,13 @@
 """Form glue shared by every domain."""
 from __future__ import annotations
 
+from typing import Any, Callable
+
+from flask import flash
 from flask_wtf import FlaskForm
 
 from app.errors import DomainError
+from app.extensions import db
 
 
 def show_domain_error(form: FlaskForm, error: DomainError) -> None:
@@ -13,3 +17,24 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = list(field.errors) + [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def attempt(action: Callable[[], Any], form: FlaskForm | None = None) -> tuple[bool, Any]:
+    """One request, one transaction: run a service call and commit; on a DomainError roll back.
+
+    The Chinese message goes onto ``form`` (re-rendered with 422 by the caller) or, without a form,
+    into a flash. A scope refusal (NotAllowed, 403) is re-raised for the error page: not a form error.
+    """
+    try:
+        value = action()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status_code == 403:
+            raise
+        if form is not None:
+            show_domain_error(form, error)
+        else:
+            flash(error.message, "error")
+        return False, None
+    db.session.commit()
+    return True, value

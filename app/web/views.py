@@ -1,11 +1,14 @@
 """Home and the signed-in landing page."""
 from __future__ import annotations
 
+import importlib
+
 import sqlalchemy as sa
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.models import Role
+from app.competitions.models import Competition
 from app.extensions import db
 from app.orgs.models import District, School
 from app.web import bp
@@ -33,7 +36,21 @@ def dashboard():
     scope = current_user.school_scope_clause()
     school_count = db.session.scalar(sa.select(sa.func.count()).select_from(School).where(scope))
     district_count = db.session.scalar(sa.select(sa.func.count()).select_from(District))
-    return render_template("web/dashboard.html", school_count=school_count, district_count=district_count)
+    competition = db.session.scalar(
+        sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+    return render_template("web/dashboard.html", school_count=school_count, district_count=district_count,
+                           competition=competition, todo=_todo(competition))
+
+
+def _todo(competition: Competition | None) -> list[tuple[str, str]]:
+    """What waits on the signed-in admin, from each domain that has a ``todo`` module."""
+    if competition is None:
+        return []
+    items: list[tuple[str, str]] = []
+    for domain in ("rosters", "public"):
+        module = importlib.import_module(f"app.{domain}.todo")
+        items += module.todo_items(current_user, competition)
+    return items
 
 
 @bp.route("/healthz")
