@@ -178,15 +178,20 @@ def objections():
 @bp.route("/admin/public/objections.xlsx")
 @roles_required(*ADMIN_ROLES)
 def objections_xlsx():
-    """R-XLS-1: the objections table as xlsx (admins in scope see the filer's contact, as on screen)."""
+    """R-XLS-1: the objections table as xlsx; the filer's contact only for those who resolve (as on screen)."""
     competition = _competition() or abort(404)
     rows = db.session.scalars(_objections_stmt(competition)).all()
+
+    def filer(o: Objection) -> list[str]:
+        return [o.filer_name or "", o.filer_phone or ""] if services.can_resolve(current_user, o) else ["（区县核实）", ""]
+
+
     return xlsx_response(
         "异议.xlsx", "异议",
         ["查询码", "提交时间", "公示", "编号", "教师", "学校", "异议理由", "异议人", "联系电话", "状态", "弄虚作假",
          "处理说明", "处理人", "处理时间"],
         ([o.tracking_display, fmt_dt(o.created_at), o.listing.stage.label, f"{o.entry.entrant_number:04d}",
-          o.entry.name, o.entry.school.name, o.reason, o.filer_name or "", o.filer_phone or "", o.status.label,
+          o.entry.name, o.entry.school.name, o.reason, *filer(o), o.status.label,
           o.fraud, o.resolution_note or "", o.resolved_by.display_name if o.resolved_by else "",
           fmt_dt(o.resolved_at)] for o in rows),
     )
@@ -203,6 +208,9 @@ def objection(objection_id: int):
     if not current_user.can_manage_school(item.entry.school):
         raise NotAllowed("该异议涉及的教师不在您的管理范围内。")
     form = ResolveForm()
+    resolver = services.can_resolve(current_user, item)
+    if request.method == "POST" and not resolver:
+        raise NotAllowed("处理异议不在学校的权限范围内：异议由区县或市教育局核实处理，学校回避。")
     if form.validate_on_submit():
         ok, redraws = attempt(lambda: services.resolve_objection(
             item, by=current_user, outcome=ObjectionStatus(form.outcome.data), note=form.note.data, fraud=form.fraud.data), form)
@@ -214,7 +222,7 @@ def objection(objection_id: int):
     ).all()
     status = 422 if request.method == "POST" else 200
     return render_page_or_block("public/admin/objection.html", "resolve_form", status=status, item=item, form=form,
-                                others=others, stage=item.listing.stage)
+                                others=others, stage=item.listing.stage, resolver=resolver)
 
 
 def _resolved_message(item: Objection, redraws: list) -> Markup | str:

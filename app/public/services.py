@@ -220,6 +220,15 @@ def objection_scope_clause(user: User):
     )
 
 
+def can_resolve(user: User, objection: Objection) -> bool:
+    """R-PUB-2 with R-ROLE-1: the district (or the city) resolves, and only it sees who filed.
+
+    A school never decides on, or learns who objected to, its own teachers (回避): it may read the
+    objection and its outcome, so it can supply materials to the district, nothing more.
+    """
+    return user.can_manage_district(objection.entry.school.district_id)
+
+
 def resolve_objection(objection: Objection, *, by: User, outcome: ObjectionStatus, note: str,
                       fraud: bool = False, now: datetime | None = None) -> list:
     """R-PUB-2: dismiss or uphold an objection, with a public note; the audit log names who decided (R-AUD-1).
@@ -232,6 +241,8 @@ def resolve_objection(objection: Objection, *, by: User, outcome: ObjectionStatu
     entry = objection.entry
     if not by.can_manage_school(entry.school):
         raise NotAllowed("该异议涉及的教师不在您的管理范围内。")
+    if not can_resolve(by, objection):
+        raise NotAllowed("处理异议不在学校的权限范围内：异议由区县或市教育局核实处理，学校回避。")
     if objection.status != ObjectionStatus.PENDING:
         raise DomainError(f"该异议已处理（{objection.status.label}），处理结果不可更改。")
     if outcome not in (ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD):

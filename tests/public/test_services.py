@@ -138,14 +138,19 @@ def test_dismissal_needs_a_note_and_is_final(city):
 
 
 def test_resolution_scope(city):
-    """R-ROLE-1: the other district's admin may not resolve; the central school's admin may, for its affiliate."""
+    """R-PUB-2, R-ROLE-1: the district resolves; the other district may not; the teacher's own school recuses."""
     w = listed(city)
     objection = _file(w, w.entries["affiliate"][0])
     with pytest.raises(NotAllowed, match="范围"):
         services.resolve_objection(objection, by=city.other_district_admin, outcome=ObjectionStatus.DISMISSED, note="x")
     with pytest.raises(NotAllowed):
         services.resolve_objection(objection, by=city.judge, outcome=ObjectionStatus.DISMISSED, note="x")
-    services.resolve_objection(objection, by=city.school_admin, outcome=ObjectionStatus.DISMISSED, note="材料属实。")
+    assert services.can_resolve(city.school_admin, objection) is False
+    with pytest.raises(NotAllowed, match="学校回避"):
+        services.resolve_objection(objection, by=city.school_admin, outcome=ObjectionStatus.DISMISSED, note="x")
+    assert objection.status == ObjectionStatus.PENDING
+    services.resolve_objection(objection, by=city.district_admin, outcome=ObjectionStatus.DISMISSED, note="材料属实。")
+    assert objection.status == ObjectionStatus.DISMISSED
     other = services.objection_scope_clause(city.other_district_admin)
     assert db.session.scalars(sa.select(Objection.id).where(other)).all() == []
 

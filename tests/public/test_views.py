@@ -167,11 +167,18 @@ def test_admin_lists_resolves_and_exports_objections_in_scope(client, city, logi
     objection = services.file_objection(w.preliminary, w.entries["affiliate"][0], **FILER)
     services.file_objection(w.preliminary, w.entries["other"][0], **FILER)
     db.session.commit()
-    login(city.school_admin)  # the central school's admin covers its affiliate
+    login(city.school_admin)  # the central school's admin reads objections against its affiliate's teachers …
     listing = client.get("/admin/public/objections").get_data(as_text=True)
     assert w.entries["affiliate"][0].name in listing and w.entries["other"][0].name not in listing
     detail = client.get(f"/admin/public/objections/{objection.id}").get_data(as_text=True)
-    assert "MARK-FILER-李四" in detail  # admins in scope see the filer, to verify the objection
+    assert "MARK-FILER" not in detail and "学校回避" in detail and 'id="resolve-form"' not in detail  # … never who filed
+    sheet = load_workbook(io.BytesIO(client.get("/admin/public/objections.xlsx").data)).active
+    assert "MARK-FILER" not in str([c.value for row in sheet.iter_rows() for c in row])
+    refused = client.post(f"/admin/public/objections/{objection.id}", data={"outcome": "dismissed", "note": "无"})
+    assert refused.status_code == 403
+    login(city.district_admin)  # the district verifies and decides
+    detail = client.get(f"/admin/public/objections/{objection.id}").get_data(as_text=True)
+    assert "MARK-FILER-李四" in detail  # the deciding level sees the filer, to verify the objection
     bad = client.post(f"/admin/public/objections/{objection.id}", data={"outcome": "upheld", "note": ""})
     assert bad.status_code == 422
     response = client.post(f"/admin/public/objections/{objection.id}",
@@ -180,7 +187,7 @@ def test_admin_lists_resolves_and_exports_objections_in_scope(client, city, logi
     db.session.expire_all()
     assert objection.status == ObjectionStatus.UPHELD and objection.entry.disqualified_at is not None
     assert db.session.scalar(sa.select(AuditEntry.actor_name).where(AuditEntry.action == "objection.resolve")) == \
-        city.school_admin.display_name
+        city.district_admin.display_name
     public_page = client.get(_listing_url(w)).get_data(as_text=True)
     assert "取消参赛资格" in public_page and "经核实材料造假" in public_page
     status_page = client.get(f"/p/objections/{objection.tracking_code}").get_data(as_text=True)
@@ -188,6 +195,7 @@ def test_admin_lists_resolves_and_exports_objections_in_scope(client, city, logi
     workbook = load_workbook(io.BytesIO(client.get("/admin/public/objections.xlsx").data))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("查询码", "提交时间", "公示") and len(rows) == 2 and rows[1][9] == "成立"
+    assert rows[1][7] == "MARK-FILER-李四"  # the deciding level's export carries the filer, as its screen does
     login(city.other_district_admin)
     refused = client.get(f"/admin/public/objections/{objection.id}")
     assert refused.status_code == 403 and "范围" in refused.get_data(as_text=True)
