@@ -15,7 +15,7 @@ from typing import Collection
 
 import sqlalchemy as sa
 
-from app.competitions.models import Group, Stage
+from app.competitions.models import Entry, Group, Stage
 from app.competitions.queries import competitors_stmt
 from app.extensions import db
 from app.judging.models import Appearance, FormItem, ItemScore, Panel, ScoreSheet, SheetStatus
@@ -56,13 +56,19 @@ def sheet_totals(sheet_ids: Collection[int]) -> dict[int, Fraction]:
     return totals
 
 
-def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None) -> list[EntryResult]:
+def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None, ranked: bool = True) -> list[EntryResult]:
     """R-SCORE-3 aggregates and R-RANK-1 ranks of every competitor of ``stage`` (three queries).
 
-    Ranks are computed over the whole stage even when ``entry_ids`` narrows the rows returned.
+    Ranks are computed over the whole stage even when ``entry_ids`` narrows the rows returned. With
+    ``ranked=False`` only the rows of ``entry_ids`` are read and ``rank`` stays None: an aggregate
+    costs the same in a city of 30,000 as in one school (the room display polls for it every 3 s).
     """
     competition = stage.competition
-    base = competitors_stmt(stage).subquery()
+    only = list(entry_ids) if entry_ids is not None and not ranked else None
+    base_stmt = competitors_stmt(stage)
+    if only is not None:
+        base_stmt = base_stmt.where(Entry.id.in_(only))
+    base = base_stmt.subquery()
     competitors = db.session.execute(
         sa.select(base.c.id, base.c.group, base.c.subject_id, Appearance.panel_id, Panel.form_id)
         .select_from(base)
@@ -79,7 +85,8 @@ def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None) -> 
         sa.select(ScoreSheet.entry_id, ScoreSheet.panel_id, ScoreSheet.id, ItemScore.item_id, ItemScore.value)
         .join(Panel, Panel.id == ScoreSheet.panel_id)
         .join(ItemScore, ItemScore.sheet_id == ScoreSheet.id)
-        .where(Panel.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED)
+        .where(Panel.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED,
+               ScoreSheet.entry_id.in_(only) if only is not None else sa.true())
     ).all()
     # entry → sheet → item → value
     sheets: dict[int, dict[int, dict[int, Decimal | None]]] = defaultdict(lambda: defaultdict(dict))
@@ -113,11 +120,11 @@ def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None) -> 
     for result, scope in computed:
         by_scope[scope].append(result)
     ranks: dict[int, int | None] = {}
-    for results in by_scope.values():
+    for results in by_scope.values() if ranked else ():
         ranks.update(rank_entries([(r.entry_id, r.aggregate, r.item_aggregates) for r in results]))
     wanted = set(entry_ids) if entry_ids is not None else None
     return [
-        EntryResult(r.entry_id, r.aggregate, ranks[r.entry_id], r.group, r.subject_id, r.sheets_submitted,
+        EntryResult(r.entry_id, r.aggregate, ranks.get(r.entry_id), r.group, r.subject_id, r.sheets_submitted,
                     r.item_aggregates)
         for r, _ in computed
         if wanted is None or r.entry_id in wanted

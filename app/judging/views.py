@@ -259,7 +259,8 @@ def display(panel_id: int):
             ScoreSheet.panel_id == panel.id, ScoreSheet.entry_id == current.entry_id,
             ScoreSheet.status == SheetStatus.SUBMITTED))
         if submitted >= max(len(panel.judges), 1):
-            shown_score = next((r.aggregate for r in stage_results(panel.stage, entry_ids=[current.entry_id])), None)
+            shown_score = next((r.aggregate for r in stage_results(panel.stage, entry_ids=[current.entry_id],
+                                                                 ranked=False)), None)
     return render_page_or_block("judging/display.html", "board", panel=panel, current=current, score=shown_score)
 
 

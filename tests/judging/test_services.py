@@ -244,6 +244,10 @@ class TestStageResults:
         third = results[s.appearance(2).entry_id]
         assert third.aggregate is None and third.rank is None and third.sheets_submitted == 0
         assert [r.entry_id for r in stage_results(s.stage, entry_ids=[first])] == [first]
+        # unranked (the room display): the same aggregate from that teacher's rows alone, no rank
+        only = stage_results(s.stage, entry_ids=[first], ranked=False)
+        assert [(r.entry_id, r.aggregate, r.rank, r.item_aggregates) for r in only] == \
+            [(first, D("85.17"), None, results[first].item_aggregates)]
 
     def test_five_judges_trimmed_and_tie_broken_by_heaviest_item(self, city):
         s = preliminary_panel(city, judges=5, entries=2)
