@@ -47,11 +47,8 @@ def open_listing(stage: Stage, *, by: User, start: date, days: int | None = None
     The period starts at 00:00 Beijing time on ``start`` and lasts ``days`` days (default the
     competition's ``listing_days``, 5). City admins list anywhere; district admins their own district.
     """
-    if by.role == Role.CITY_ADMIN:
-        pass
-    elif by.role == Role.DISTRICT_ADMIN and district is not None and district.id == by.district_id:
-        pass
-    else:
+    own_district = by.role == Role.DISTRICT_ADMIN and district is not None and district.id == by.district_id
+    if not (by.role == Role.CITY_ADMIN or own_district):
         raise NotAllowed("只能为本人管理范围内的区县开启公示（全市公示由市教育局开启）。")
     days = stage.competition.listing_days if days is None else days
     if not 1 <= days <= MAX_LISTING_DAYS:
