@@ -1,9 +1,10 @@
-"""Who competes where — the one definition every domain uses."""
+"""Shared queries every domain uses: who competes where, and which competition a page shows."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.competitions.models import Entry, EntryStatus, Stage, StageEntrant, StageKind
+from app.competitions.models import Competition, Entry, EntryStatus, Stage, StageEntrant, StageKind
+from app.extensions import db
 
 
 def competitors_stmt(stage: Stage) -> sa.Select:
@@ -19,3 +20,15 @@ def competitors_stmt(stage: Stage) -> sa.Select:
     else:
         stmt = stmt.join(StageEntrant, StageEntrant.entry_id == Entry.id).where(StageEntrant.stage_id == stage.id)
     return stmt.order_by(Entry.entrant_number)
+
+
+def competitions_stmt() -> sa.Select:
+    """Every competition, the newest season first (lists and the default choice)."""
+    return sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
+
+
+def chosen_competition(competition_id: int | None = None) -> Competition | None:
+    """The competition a page asks for (``?competition=``), else the newest; None when there is none."""
+    if competition_id:
+        return db.session.get(Competition, competition_id)
+    return db.session.scalar(competitions_stmt().limit(1))

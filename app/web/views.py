@@ -1,16 +1,17 @@
 """Home and the signed-in landing page."""
 from __future__ import annotations
 
-import importlib
-
 import sqlalchemy as sa
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.models import Role
 from app.competitions.models import Competition
+from app.competitions.queries import chosen_competition
 from app.extensions import db
 from app.orgs.models import District, School
+from app.public.todo import todo_items as public_todo
+from app.rosters.todo import todo_items as rosters_todo
 from app.web import bp
 from app.web.access import ALL_ROLES, public, roles_required
 from app.web.templating import endpoint_exists
@@ -36,21 +37,16 @@ def dashboard():
     scope = current_user.school_scope_clause()
     school_count = db.session.scalar(sa.select(sa.func.count()).select_from(School).where(scope))
     district_count = db.session.scalar(sa.select(sa.func.count()).select_from(District))
-    competition = db.session.scalar(
-        sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+    competition = chosen_competition()
     return render_template("web/dashboard.html", school_count=school_count, district_count=district_count,
                            competition=competition, todo=_todo(competition))
 
 
 def _todo(competition: Competition | None) -> list[tuple[str, str]]:
-    """What waits on the signed-in admin, from each domain that has a ``todo`` module."""
+    """What waits on the signed-in admin: exemption steps (R-ROS-4) and objections (R-PUB-2)."""
     if competition is None:
         return []
-    items: list[tuple[str, str]] = []
-    for domain in ("rosters", "public"):
-        module = importlib.import_module(f"app.{domain}.todo")
-        items += module.todo_items(current_user, competition)
-    return items
+    return rosters_todo(current_user, competition) + public_todo(current_user, competition)
 
 
 @bp.route("/healthz")
