@@ -8,7 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.audit import services as audit
-from app.competitions.models import Competition, Level, Stage, StageKind, Subject, SubjectKind
+from app.competitions.models import Competition, Entry, Level, Stage, StageKind, Subject, SubjectKind
 from app.errors import DomainError
 from app.extensions import db
 
@@ -98,8 +98,8 @@ def rules_in_force(competition: Competition) -> list[tuple[str, str]]:
 
     Contains no private data; stage deadlines come first, then every configurable setting.
     """
-    out = [(f"{stage.kind.label}截止日期", f"{stage.deadline.year}年{stage.deadline.month}月{stage.deadline.day}日"
-            if stage.deadline else "未定") for stage in competition.stages]
+    out = [(f"{stage.kind.label}截止日期", _setting_text(stage.deadline, "date") if stage.deadline else "未定")
+           for stage in competition.stages]
     out += [(f"{stage.kind.label}评审方式", ("匿名评审（评委看不到姓名和学校）" if stage.blind else "实名评审")
              + ("，当场亮分" if stage.announce_scores else "")) for stage in competition.stages]
     out += [(plain_label(label), _setting_text(getattr(competition, attr), kind)) for attr, label, kind in SETTINGS]
@@ -186,8 +186,6 @@ def add_subject(actor, competition: Competition, *, level: Level, name: str, kin
 
 def remove_subject(actor, subject: Subject) -> None:
     """A subject may be removed only while no teacher has entered it."""
-    from app.competitions.models import Entry
-
     used = db.session.scalar(sa.select(sa.func.count()).select_from(Entry).where(Entry.subject_id == subject.id))
     if used:
         raise DomainError(f"已有 {used} 名教师报名{subject.label}，不能删除该学科。")

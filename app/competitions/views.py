@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role
 from app.competitions import bp, services
 from app.competitions.forms import STAGE_FLAGS, CompetitionForm, ConfirmForm, SubjectForm
 from app.competitions.models import Competition, Level, Rounding, StageKind, Subject, SubjectKind
+from app.competitions.queries import competitions_stmt
 from app.extensions import db
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
@@ -18,21 +19,24 @@ from app.web.render import render_page_or_block
 from app.web.xlsx import xlsx_response
 
 
+def _competitions() -> list[Competition]:
+    """Every competition, newest first, with its stages (each row shows the three deadlines)."""
+    return db.session.scalars(competitions_stmt().options(selectinload(Competition.stages))).all()
+
+
 @bp.route("/competitions")
 @roles_required(*ADMIN_ROLES)
 def index():
-    competitions = db.session.scalars(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())).all()
-    return render_page_or_block("competitions/index.html", "competition_rows", competitions=competitions)
+    return render_page_or_block("competitions/index.html", "competition_rows", competitions=_competitions())
 
 
 @bp.route("/competitions.xlsx")
 @roles_required(*ADMIN_ROLES)
 def index_xlsx():
     """R-XLS-1: the list of competitions with their stage deadlines."""
-    competitions = db.session.scalars(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())).all()
     return xlsx_response("赛事.xlsx", "赛事", ["年度", "名称", *(f"{k.label}截止" for k in StageKind)],
                          ([c.year, c.name, *(s.deadline.isoformat() if s.deadline else "未定" for s in c.stages)]
-                          for c in competitions))
+                          for c in _competitions()))
 
 
 @bp.route("/competitions/<int:competition_id>")

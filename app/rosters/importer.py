@@ -126,7 +126,7 @@ def import_roster(actor, competition: Competition, school: School, stream: IO[by
             problems.append(RowProblem(number, "身份证号", "不能为空"))
         else:
             try:
-                info = parse_id_number(raw_id if not isinstance(raw_id, str) else raw_id)
+                info = parse_id_number(raw_id)
             except IdNumberError as error:
                 problems.append(RowProblem(number, "身份证号", str(error)))
         if info is not None:

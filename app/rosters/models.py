@@ -28,9 +28,9 @@ class ExemptionState(LabelledEnum):
     APPROVED = "approved", "区县已批准"
     REFUSED = "refused", "区县未批准"
 
-    @property
-    def open(self) -> bool:
-        return self in (ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED)
+
+# R-ROS-4: still awaiting the school or the district (the teacher counts as competing meanwhile).
+OPEN_STATES = (ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED)
 
 
 class ExemptionApplication(db.Model):

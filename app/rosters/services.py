@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit import services as audit
 from app.auth.models import Role
@@ -18,7 +19,7 @@ from app.orgs.models import School, SchoolLevel
 from app.orgs.services import school_in_scope  # noqa: F401  (R-ROLE-1, re-exported for the views)
 from app.rosters import rules
 from app.rosters.idcard import IdInfo, IdNumberError, parse_id_number
-from app.rosters.models import ExemptionApplication, ExemptionReason, ExemptionState, StampedList
+from app.rosters.models import OPEN_STATES, ExemptionApplication, ExemptionReason, ExemptionState, StampedList
 from app.timeutil import utcnow
 
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -30,10 +31,9 @@ ENTRY_FIELDS = ("name", "id_number", "subject_id", "phone", "award_name", "award
 
 
 def competition_or_404(competition_id: int, *, with_subjects: bool = False) -> Competition:
-    """The competition; ``with_subjects`` loads stages and subjects too, so roster rows find theirs without SQL."""
-    from sqlalchemy.orm import selectinload
-
-    options = [selectinload(Competition.stages), selectinload(Competition.subjects)] if with_subjects else []
+    """The competition with its stages (every roster page needs the deadline, R-ROS-5) in one query;
+    ``with_subjects`` loads the subjects too, so roster rows find theirs without SQL."""
+    options = [joinedload(Competition.stages)] + ([selectinload(Competition.subjects)] if with_subjects else [])
     return get_or_raise(Competition, competition_id, "赛事不存在。", options=options)
 
 
@@ -98,6 +98,7 @@ def duplicate_message(other_school: str, other_number: int, other_name: str | No
 
 
 def find_duplicate(competition_id: int, id_number: str, exclude_entry_id: int | None = None):
+    """R-ROS-2: (entrant number, name, school name) of the row already holding ``id_number`` in the competition."""
     stmt = (sa.select(Entry.entrant_number, Entry.name, School.name).join(School, School.id == Entry.school_id)
             .where(Entry.competition_id == competition_id, Entry.id_number == id_number))
     if exclude_entry_id:
@@ -194,7 +195,7 @@ def save_entry(actor, competition: Competition, school: School, entry: Entry | N
 
 
 def delete_entry(actor, entry: Entry, *, reason: str | None = None, today: date | None = None) -> None:
-    """Remove a teacher from the roster (before the lock, or by the district with a reason)."""
+    """Remove a teacher from the roster: before the lock, or by the district with a reason (R-ROS-5, R-AUD-1)."""
     competition = entry.competition
     reason = _need_reason(edit_check(actor, competition, today=today), reason)
     before = entry_values(entry)
@@ -218,9 +219,7 @@ def apply_exemption(actor, entry: Entry, *, reason: ExemptionReason, detail: str
         raise DomainError("该教师不在参赛范围内，无需申请免赛。")
     if entry.status == EntryStatus.EXEMPT:
         raise DomainError("该教师已获准免赛。")
-    if db.session.scalar(sa.select(ExemptionApplication.id).where(
-            ExemptionApplication.entry_id == entry.id,
-            ExemptionApplication.state.in_([ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED]))):
+    if open_applications(Entry.id == entry.id):
         raise DomainError("该教师已有一份待审批的免赛申请。")
     if reason == ExemptionReason.RETIREMENT and not rules.near_retirement(entry.birth_date, entry.sex, entry.competition):
         limit = entry.competition.retire_male_before if entry.sex == "男" else entry.competition.retire_female_before
@@ -270,6 +269,14 @@ def decide_exemption(actor, application: ExemptionApplication, *, approve: bool,
                      f"区县{'批准' if approve else '未批准'}免赛：{entry.name}", before=before, after=entry_values(entry))
 
 
+def open_applications(*criteria) -> dict[int, ExemptionApplication]:
+    """R-ROS-4: the applications still awaiting the school or the district, by entry id, for entries matching
+    ``criteria`` (conditions on :class:`Entry`)."""
+    return {a.entry_id: a for a in db.session.scalars(
+        sa.select(ExemptionApplication).join(Entry, Entry.id == ExemptionApplication.entry_id)
+        .where(ExemptionApplication.state.in_(OPEN_STATES), *criteria))}
+
+
 def _audit_exemption(actor, application: ExemptionApplication, action: str, summary: str, **values) -> None:
     entry = application.entry
     # The ground (reason/detail) is private (R-PUB-1): the log keeps the state only.
@@ -283,6 +290,12 @@ def _audit_exemption(actor, application: ExemptionApplication, action: str, summ
 STAMPED_MAX_BYTES = 10 * 1024 * 1024
 _MAGIC = ((b"%PDF-", "application/pdf", "pdf"), (b"\xff\xd8\xff", "image/jpeg", "jpg"),
           (b"\x89PNG\r\n\x1a\n", "image/png", "png"))
+
+
+def stamped_list(competition_id: int, school_id: int) -> StampedList | None:
+    """R-ROS-5: the school's stamped printout for the competition, if uploaded (its bytes stay deferred)."""
+    return db.session.scalar(sa.select(StampedList).where(StampedList.competition_id == competition_id,
+                                                          StampedList.school_id == school_id))
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -300,8 +313,7 @@ def upload_stamped_list(actor, competition: Competition, school: School, filenam
     if kind is None:
         raise DomainError("只接受 PDF、JPG 或 PNG 格式的扫描件（按文件内容判断，改扩展名无效）。", field="file")
     mimetype, ext = kind
-    stamped = db.session.scalar(sa.select(StampedList).where(StampedList.competition_id == competition.id,
-                                                             StampedList.school_id == school.id))
+    stamped = stamped_list(competition.id, school.id)
     now = utcnow()
     if stamped is None:
         stamped = StampedList(competition_id=competition.id, school_id=school.id, first_uploaded_at=now)
@@ -346,40 +358,36 @@ class Totals(Counts):
 
 
 def school_stats(user, competition: Competition, district_id: int | None = None) -> list[SchoolRow]:
-    """Per school in the user's scope: listed, competing, exempted, excluded, rate, stamped list on time."""
-    from sqlalchemy.orm import selectinload
+    """R-ROS-1 per school in the user's scope: listed, competing, exempted, excluded, rate, stamped list on time.
 
-    stmt = (sa.select(School).where(user.school_scope_clause()).options(selectinload(School.district))
+    Two queries: the schools with their district and stamped list, then the entries counted per school and
+    status together with their open exemption applications (R-ROS-4).
+    """
+    stmt = (sa.select(School, StampedList.first_uploaded_at)
+            .outerjoin(StampedList, sa.and_(StampedList.school_id == School.id,
+                                            StampedList.competition_id == competition.id))
+            .where(user.school_scope_clause()).options(joinedload(School.district))
             .order_by(School.district_id, School.code))
     if district_id:
         stmt = stmt.where(School.district_id == district_id)
-    out = {s.id: SchoolRow(school=s) for s in db.session.scalars(stmt)}
+    deadline = rules.roster_deadline(competition)
+    out = {school.id: SchoolRow(school=school, stamped_at=first, on_time=rules.on_time(first, deadline))
+           for school, first in db.session.execute(stmt)}
     counts = db.session.execute(
-        sa.select(Entry.school_id, Entry.status, sa.func.count()).where(Entry.competition_id == competition.id)
-        .group_by(Entry.school_id, Entry.status)
-    )
-    for school_id, status, n in counts:
+        sa.select(Entry.school_id, Entry.status, sa.func.count(sa.distinct(Entry.id)),
+                  sa.func.count(ExemptionApplication.id))
+        .outerjoin(ExemptionApplication, sa.and_(ExemptionApplication.entry_id == Entry.id,
+                                                 ExemptionApplication.state.in_(OPEN_STATES)))
+        .where(Entry.competition_id == competition.id)
+        .group_by(Entry.school_id, Entry.status))
+    for school_id, status, n, pending in counts:
         row = out.get(school_id)
         if row is None:
             continue
         row.listed += n
+        row.pending += pending
         setattr(row, {EntryStatus.COMPETING: "competing", EntryStatus.EXEMPT: "exempt",
                       EntryStatus.EXCLUDED: "excluded"}[EntryStatus(status)], n)
-    pending = db.session.execute(
-        sa.select(Entry.school_id, sa.func.count()).join(ExemptionApplication, ExemptionApplication.entry_id == Entry.id)
-        .where(Entry.competition_id == competition.id,
-               ExemptionApplication.state.in_([ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED]))
-        .group_by(Entry.school_id))
-    for school_id, n in pending:
-        if school_id in out:
-            out[school_id].pending = n
-    deadline = rules.roster_deadline(competition)
-    stamped = db.session.execute(sa.select(StampedList.school_id, StampedList.first_uploaded_at)
-                                 .where(StampedList.competition_id == competition.id))
-    for school_id, first in stamped:
-        if school_id in out:
-            out[school_id].stamped_at = first
-            out[school_id].on_time = rules.on_time(first, deadline)
     for row in out.values():
         row.rate = rules.participation_rate(listed=row.listed, competing=row.competing, excluded=row.excluded)
     return list(out.values())

@@ -5,11 +5,13 @@ import sqlalchemy as sa
 from flask import url_for
 
 from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry, StageKind
+from app.competitions.models import Competition, Entry
 from app.extensions import db
 from app.orgs.models import School
-from app.rosters.models import ExemptionApplication, ExemptionState, StampedList
-from app.timeutil import to_beijing, utcnow
+from app.rosters import rules
+from app.rosters.models import ExemptionApplication, ExemptionState
+from app.rosters.services import stamped_list
+from app.timeutil import beijing_today
 
 
 def todo_items(user: User, competition: Competition) -> list[tuple[str, str]]:
@@ -24,11 +26,10 @@ def todo_items(user: User, competition: Competition) -> list[tuple[str, str]]:
     if pending:
         step = "学校审核" if waiting_on == ExemptionState.SUBMITTED else "区县审批"
         items.append((f"{pending} 份免赛申请待{step}", url_for("rosters.exemptions", competition_id=competition.id)))
-    deadline = competition.stage(StageKind.PRELIMINARY).deadline
-    today = to_beijing(utcnow()).date()
+    deadline = rules.roster_deadline(competition)
+    today = beijing_today()
     if user.role == Role.SCHOOL_ADMIN and deadline is not None and today <= deadline:
-        stamped = db.session.scalar(sa.select(sa.func.count(StampedList.id)).where(
-            StampedList.competition_id == competition.id, StampedList.school_id == user.school_id))
+        stamped = stamped_list(competition.id, user.school_id)
         days = (deadline - today).days
         when = "今天截止" if days == 0 else f"还有 {days} 天"
         text = f"初赛名单报送截止 {deadline.isoformat()}（{when}）" + ("" if stamped else "；盖章名单尚未上传")

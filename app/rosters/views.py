@@ -8,42 +8,39 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role
 from app.competitions.models import Competition, Entry, EntryStatus
+from app.competitions.queries import chosen_competition
 from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import District, School
 from app.rosters import bp, importer, rules, services
 from app.rosters.forms import DecisionForm, EntryForm, ExemptionForm, ImportForm, ReasonForm, StampedForm
 from app.rosters.idcard import IdNumberError
-from app.rosters.models import ExemptionApplication, ExemptionReason, ExemptionState, StampedList
+from app.rosters.models import ExemptionApplication, ExemptionReason, ExemptionState
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block, wants_fragment
 from app.web.templating import fmt_dt, fmt_percent
-from app.web.xlsx import ImportRejected, download_response, xlsx_response
+from app.web.xlsx import download_response, xlsx_response
 
 ROSTER = "rosters/roster.html"
 EXPORT_HEADERS = ["参赛编号", "姓名", "身份证号", "性别", "出生日期", "学段", "学科", "组别", "手机号码", "状态", "原因",
                   "一等奖名称", "获奖年份"]
 
 
-def _latest_competition() -> Competition | None:
-    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
-
-
 def _subject_choices(competition: Competition, school: School) -> list[tuple]:
     return [("", "—请选择—")] + [(s.id, s.label) for s in competition.subjects if services.subject_allowed(s, school)]
 
 
-def _can_edit(competition: Competition) -> bool:
+def _can_edit(locked: bool) -> bool:
     """R-ROS-5 for the template: after the lock only district and city admins see editing controls."""
-    return current_user.role != Role.SCHOOL_ADMIN or not rules.roster_locked(competition)
+    return current_user.role != Role.SCHOOL_ADMIN or not locked
 
 
 @bp.route("/rosters")
 @roles_required(*ADMIN_ROLES)
 def index():
     """The latest competition: a school admin of a single school goes straight to its roster."""
-    competition = _latest_competition()
+    competition = chosen_competition()
     if competition is None:
         flash("还没有赛事，请先由市教育局创建赛事。", "warning")
         return redirect(url_for("competitions.index"))
@@ -103,25 +100,21 @@ def _roster_context(competition: Competition, school: School, **extra) -> dict:
     entries = db.session.scalars(
         sa.select(Entry).where(Entry.competition_id == competition.id, Entry.school_id == school.id)
         .order_by(Entry.entrant_number)).all()
-    open_apps = {a.entry_id: a for a in db.session.scalars(
-        sa.select(ExemptionApplication).join(Entry, Entry.id == ExemptionApplication.entry_id)
-        .where(Entry.school_id == school.id, Entry.competition_id == competition.id,
-               ExemptionApplication.state.in_([ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED])))}
-    stamped = db.session.scalar(sa.select(StampedList).where(StampedList.competition_id == competition.id,
-                                                             StampedList.school_id == school.id))
+    open_apps = services.open_applications(Entry.school_id == school.id, Entry.competition_id == competition.id)
+    stamped = services.stamped_list(competition.id, school.id)
     counts = {status: sum(1 for e in entries if e.status == status) for status in EntryStatus}
     add_form = extra.pop("add_form", None) or EntryForm(formdata=None)
     add_form.subject_id.choices = _subject_choices(competition, school)
+    deadline = rules.roster_deadline(competition)
     locked = rules.roster_locked(competition)
     return dict(
         competition=competition, school=school, entries=entries, open_apps=open_apps, stamped=stamped,
         counts=counts, rate=rules.participation_rate(listed=len(entries), competing=counts[EntryStatus.COMPETING],
                                                      excluded=counts[EntryStatus.EXCLUDED]),
-        locked=locked, can_edit=_can_edit(competition), needs_reason=locked, deadline=rules.roster_deadline(competition),
+        locked=locked, can_edit=_can_edit(locked), needs_reason=locked, deadline=deadline,
         add_form=add_form, import_form=ImportForm(formdata=None), stamped_form=StampedForm(formdata=None),
-        reason_form=ReasonForm(formdata=None), statuses=EntryStatus, on_time=rules.on_time(stamped.first_uploaded_at if stamped else None,
-                                                                      rules.roster_deadline(competition)),
-        **extra)
+        reason_form=ReasonForm(formdata=None), statuses=EntryStatus,
+        on_time=rules.on_time(stamped.first_uploaded_at if stamped else None, deadline), **extra)
 
 
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>")
@@ -213,18 +206,11 @@ def create_entry(competition_id: int, school_id: int):
     return render_page_or_block(ROSTER, "add_form", status=422, **_roster_context(competition, school, add_form=form))
 
 
-def _entry_form(entry: Entry, formdata=True) -> EntryForm:
-    form = EntryForm(obj=entry) if formdata is None else EntryForm()
-    form.subject_id.choices = _subject_choices(entry.competition, entry.school)
-    return form
-
-
 def _row_context(entry: Entry, **extra) -> dict:
-    app = db.session.scalar(sa.select(ExemptionApplication).where(
-        ExemptionApplication.entry_id == entry.id,
-        ExemptionApplication.state.in_([ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED])))
-    return dict(e=entry, competition=entry.competition, school=entry.school, open_apps={entry.id: app} if app else {},
-                can_edit=_can_edit(entry.competition), needs_reason=rules.roster_locked(entry.competition), **extra)
+    locked = rules.roster_locked(entry.competition)
+    return dict(e=entry, competition=entry.competition, school=entry.school,
+                open_apps=services.open_applications(Entry.id == entry.id), can_edit=_can_edit(locked),
+                needs_reason=locked, **extra)
 
 
 @bp.route("/rosters/entries/<int:entry_id>")
@@ -242,7 +228,8 @@ def entry_row(entry_id: int):
 def edit_entry(entry_id: int):
     """Inline editing of one row (htmx swaps the row); a full page without JS."""
     entry = services.entry_in_scope(current_user, entry_id)
-    form = _entry_form(entry, None if request.method == "GET" else True)
+    form = EntryForm(obj=entry) if request.method == "GET" else EntryForm()
+    form.subject_id.choices = _subject_choices(entry.competition, entry.school)
     status = 200
     if request.method == "POST":
         save = lambda: services.save_entry(current_user, entry.competition, entry.school, entry,  # noqa: E731
@@ -256,9 +243,8 @@ def edit_entry(entry_id: int):
             return redirect(url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id),
                             303)
         status = 422
-        entry = services.entry_in_scope(current_user, entry_id)
-    elif not _can_edit(entry.competition):
-        services.edit_check(current_user, entry.competition)
+    else:
+        services.edit_check(current_user, entry.competition)  # R-ROS-5: no editor for a school after the lock
     if wants_fragment():
         return render_page_or_block("rosters/_row.html", "edit_row", status=status, form=form, **_row_context(entry))
     return render_template("rosters/entry_edit.html", form=form, **_row_context(entry)), status
@@ -297,14 +283,11 @@ def import_roster(competition_id: int, school_id: int):
             result = importer.import_roster(current_user, competition, school, form.file.data.stream,
                                             remove_missing=form.remove_missing.data or preview,
                                             reason=form.reason.data or ("预览" if preview else None))
-        except ImportRejected as error:
-            db.session.rollback()
-            message, problems = error.message, error.problems
-        except DomainError as error:
+        except DomainError as error:  # ImportRejected carries every bad row (R-ROS-6)
             db.session.rollback()
             if error.status_code == 403:
                 raise
-            message = error.message
+            message, problems = error.message, getattr(error, "problems", [])
         else:
             if preview:
                 db.session.rollback()
@@ -353,6 +336,7 @@ _STATE_ORDER = sa.case({ExemptionState.SCHOOL_APPROVED.value: 0, ExemptionState.
 @bp.route("/rosters/<int:competition_id>/exemptions")
 @roles_required(*ADMIN_ROLES)
 def exemptions(competition_id: int):
+    """R-ROS-4: the applications in the user's scope, those awaiting the district first."""
     competition = services.competition_or_404(competition_id)
     applications = db.session.scalars(_exemptions_stmt(competition)).all()
     return render_page_or_block("rosters/exemptions.html", "exemption_rows", competition=competition,
@@ -362,6 +346,7 @@ def exemptions(competition_id: int):
 @bp.route("/rosters/<int:competition_id>/exemptions.xlsx")
 @roles_required(*ADMIN_ROLES)
 def exemptions_xlsx(competition_id: int):
+    """R-XLS-1: the exemption applications table."""
     competition = services.competition_or_404(competition_id)
     applications = db.session.scalars(_exemptions_stmt(competition)).all()
     return xlsx_response(
@@ -421,8 +406,7 @@ def stamped(competition_id: int, school_id: int):
     competition = services.competition_or_404(competition_id)
     school = services.school_in_scope(current_user, school_id)
     if request.method == "GET":
-        item = db.session.scalar(sa.select(StampedList).where(StampedList.competition_id == competition.id,
-                                                              StampedList.school_id == school.id))
+        item = services.stamped_list(competition.id, school.id)
         if item is None:
             abort(404, description="该学校尚未上传盖章名单。")
         response = download_response(item.data, item.filename, item.mimetype)

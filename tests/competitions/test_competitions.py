@@ -136,3 +136,29 @@ def test_competition_list_and_its_export(client, login, city, f):
     assert "甲赛事" in client.get("/competitions").text
     sheet = load_workbook(io.BytesIO(client.get("/competitions.xlsx").data)).active
     assert [c.value for c in sheet[2]] == [2026, "甲赛事", "2026-12-02", "未定", "未定"]
+
+
+
+def test_competition_list_loads_every_stage_at_once(client, login, city, f):
+    """Each row shows three deadlines: the stages come in one query, not one per competition."""
+    def statements(url: str) -> int:
+        seen = []
+
+        def hit(*_args):
+            seen.append(1)
+
+        sa.event.listen(db.engine, "before_cursor_execute", hit)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", hit)
+        return len(seen)
+
+    f.gen_competition(name="甲赛事")
+    db.session.commit()
+    login(city.city_admin)
+    few = [statements("/competitions"), statements("/competitions.xlsx")]
+    for year in (2027, 2028, 2029):
+        f.gen_competition(name=f"{year}年大赛", year=year)
+    db.session.commit()
+    assert [statements("/competitions"), statements("/competitions.xlsx")] == few

@@ -159,3 +159,28 @@ def test_r_ros_1_dashboard_counts_per_school(city, comp, f):
     assert total.listed == 5 and total.schools == 4
     city_rows = services.school_stats(city.city_admin, comp)
     assert {d.name for d, _ in services.by_district(city_rows)} == {"东山县", "西岭县"}
+
+
+def test_r_ros_1_dashboard_counts_open_exemptions_and_stamped_lists_per_school(city, comp, f):
+    """Pending = applications awaiting the school or the district (still 参赛, R-ROS-4); stamped on time (R-ROS-5)."""
+    from datetime import datetime
+
+    from app.rosters.models import ExemptionApplication, StampedList
+
+    waiting = [f.gen_entry(comp, city.central, birth=date(1960, 1, 1)) for _ in range(3)]
+    for entry, state in zip(waiting, (ExemptionState.SUBMITTED, ExemptionState.SCHOOL_APPROVED,
+                                      ExemptionState.REFUSED)):
+        db.session.add(ExemptionApplication(entry_id=entry.id, reason=ExemptionReason.RETIREMENT, state=state))
+    for school, uploaded in ((city.central, datetime(2026, 12, 2, 15, 59)), (city.affiliate, datetime(2026, 12, 2, 16, 0))):
+        db.session.add(StampedList(competition_id=comp.id, school_id=school.id, filename="a.pdf", mimetype="application/pdf",
+                                   size=5, data=b"%PDF-", first_uploaded_at=uploaded, uploaded_at=uploaded))
+    db.session.flush()
+    rows = {r.school.id: r for r in services.school_stats(city.district_admin, comp)}
+    central, affiliate = rows[city.central.id], rows[city.affiliate.id]
+    assert (central.listed, central.competing, central.pending) == (3, 3, 2)  # the refused one is closed
+    assert central.on_time and central.stamped_at == datetime(2026, 12, 2, 15, 59)  # 23:59 Beijing on the deadline
+    assert affiliate.stamped_at and not affiliate.on_time  # 00:00 Beijing the next day
+    others = [r for r in rows.values() if r.school.id not in (city.central.id, city.affiliate.id)]
+    assert all(r.stamped_at is None and not r.on_time and r.pending == 0 for r in others)
+    total = services.totals(list(rows.values()))
+    assert (total.pending, total.submitted) == (2, 2)

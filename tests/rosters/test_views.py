@@ -254,3 +254,16 @@ def test_import_preview_shows_the_differences_and_changes_nothing(client, login,
     assert "新增：</b>新来" in preview.text and "修改：</b>留下" in preview.text and "文件中没有：</b>调走" in preview.text
     assert sorted(db.session.scalars(sa.select(Entry.name))) == ["留下", "调走"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
+
+
+def test_after_the_deadline_the_editor_does_not_open_for_the_school(client, login, city, f):
+    """R-ROS-5: the inline editor is refused to the school after the lock; the district still opens it."""
+    comp = f.gen_competition(deadlines={StageKind.PRELIMINARY: date(2020, 12, 2)})
+    entry = f.gen_entry(comp, city.central, name="周四")
+    db.session.commit()
+    login(city.school_admin)
+    refused = client.get(f"/rosters/entries/{entry.id}/edit", headers={"HX-Request": "true"})
+    assert refused.status_code == 422 and "截止" in refused.text
+    login(city.district_admin)
+    opened = client.get(f"/rosters/entries/{entry.id}/edit", headers={"HX-Request": "true"})
+    assert opened.status_code == 200 and 'name="reason"' in opened.text and "周四" in opened.text
