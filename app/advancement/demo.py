@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from app.advancement import services
 from app.advancement.models import AdvancementUnit
 from app.auth.models import Role, User
-from app.competitions.models import Competition, StageKind
+from app.competitions.models import Competition, StageEntrant, StageKind
 from app.extensions import db
 from app.orgs.models import District, School
 from app.timeutil import utcnow
@@ -60,8 +60,7 @@ def extend_demo(competition: Competition) -> None:
     far = [(u, d) for u, d in drawn if u.district.code == "D03"]
     if far:
         unit, draw = far[0]
-        cheat = next(se.entry for se in db.session.scalars(
-            sa.select(services.StageEntrant).where(services.StageEntrant.draw_id == draw.id)))
+        cheat = next(se.entry for se in db.session.scalars(sa.select(StageEntrant).where(StageEntrant.draw_id == draw.id)))
         cheat.disqualified_at, cheat.disqualified_note = utcnow(), "经核实，初赛材料弄虚作假，取消资格（示例）"
         for redraw in services.handle_disqualification(cheat, by=city):
             services.perform_draw(redraw, _values(rng), by=city)

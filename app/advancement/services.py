@@ -18,7 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from app.advancement import draws as draw_store
 from app.advancement.draw import PoolEntry
@@ -37,6 +37,7 @@ from app.competitions.models import (
 from app.competitions.queries import competitors_stmt
 from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
 from app.extensions import db
+from app.judging.results import stage_results
 from app.orgs.models import District, School
 from app.timeutil import beijing_today, utcnow
 
@@ -58,14 +59,34 @@ def source_stage(stage: Stage) -> Stage:
 
 
 def advancement_stage(stage_id: int) -> Stage:
-    stage = db.session.get(Stage, stage_id)
+    stage = db.session.get(Stage, stage_id, options=[joinedload(Stage.competition)])
     if stage is None or stage.kind == StageKind.PRELIMINARY:
         raise NotFound("晋级阶段不存在（只有复赛和决赛有晋级名额）。")
     return stage
 
 
 def _unit_key(stage: Stage, *, school_id: int | None, district_id: int | None) -> str:
+    """``AdvancementUnit.unit_key``: the organising school for the semifinal (R-Q-1), the district for the final (R-Q-2)."""
     return f"S{school_id}" if stage.kind == StageKind.SEMIFINAL else f"D{district_id}"
+
+
+def _unit_column(stage: Stage) -> sa.ColumnElement:
+    """The unit of a teacher's ``School`` as SQL: its organising school (R-ORG-2) or its district."""
+    if stage.kind == StageKind.SEMIFINAL:
+        return sa.func.coalesce(School.central_school_id, School.id)
+    return School.district_id
+
+
+def _in_unit(unit: AdvancementUnit) -> sa.ColumnElement[bool]:
+    """The schools of ``unit`` as a condition on ``School``: the organising school and its affiliates, or the district."""
+    if unit.unit_school_id is not None:
+        return sa.or_(School.id == unit.unit_school_id, School.central_school_id == unit.unit_school_id)
+    return School.district_id == unit.district_id
+
+
+def _stored_unit(stage: Stage, key: str) -> AdvancementUnit | None:
+    return db.session.scalar(sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id,
+                                                              AdvancementUnit.unit_key == key))
 
 
 @dataclass
@@ -87,23 +108,21 @@ def live_units(stage: Stage) -> list[LiveUnit]:
     Final (R-Q-2): every district, counting its semifinal competitors.
     """
     base = competitors_stmt(source_stage(stage)).subquery()
+    unit_col = _unit_column(stage)
+    counts = dict(db.session.execute(
+        sa.select(unit_col, sa.func.count()).select_from(base).join(School, School.id == base.c.school_id)
+        .group_by(unit_col)).all())
     if stage.kind == StageKind.SEMIFINAL:
-        unit_col = sa.func.coalesce(School.central_school_id, School.id)
-        counts = dict(db.session.execute(
-            sa.select(unit_col, sa.func.count()).select_from(base).join(School, School.id == base.c.school_id)
-            .group_by(unit_col)).all())
         schools = db.session.execute(
             sa.select(School.id, School.code, School.name, School.district_id, District.name, School.is_seat)
             .join(District, District.id == School.district_id)
             .where(School.central_school_id.is_(None))
             .order_by(District.code, School.code)).all()
-        return [LiveUnit(f"S{sid}", code, name, did, dname, sid, counts.get(sid, 0))
+        return [LiveUnit(_unit_key(stage, school_id=sid, district_id=did), code, name, did, dname, sid, counts.get(sid, 0))
                 for sid, code, name, did, dname, is_seat in schools if not is_seat or counts.get(sid)]
-    counts = dict(db.session.execute(
-        sa.select(School.district_id, sa.func.count()).select_from(base).join(School, School.id == base.c.school_id)
-        .group_by(School.district_id)).all())
     districts = db.session.execute(sa.select(District.id, District.code, District.name).order_by(District.code)).all()
-    return [LiveUnit(f"D{did}", code, name, did, name, None, counts.get(did, 0)) for did, code, name in districts]
+    return [LiveUnit(_unit_key(stage, school_id=None, district_id=did), code, name, did, name, None, counts.get(did, 0))
+            for did, code, name in districts]
 
 
 def ratios(stage: Stage) -> tuple[Decimal, Decimal]:
@@ -138,14 +157,19 @@ class QuotaRow(LiveUnit):
     drawn: int
     note: str
     unit: AdvancementUnit | None = None
-    nominated: int = 0
     advanced_recommended: int = 0
     advanced_drawn: int = 0
-    draw: Draw | None = None
+    draw: sa.Row | None = None  # the unit's latest advancement draw: ``id`` and ``status``
 
     @property
     def changed_since_freeze(self) -> bool:
         return self.unit is not None and self.live_competitors != self.competitors
+
+
+def _frozen_quota(unit: AdvancementUnit) -> UnitQuota:
+    """The figures stored when the stage was frozen, in the shape :func:`compute_quotas` gives live ones."""
+    return UnitQuota(unit.unit_key, "", unit.competitors, Decimal(unit.exact_quota), unit.quota, unit.recommended,
+                     unit.drawn, unit.rounding_note)
 
 
 def quota_rows(stage: Stage, *, district_id: int | None = None) -> list[QuotaRow]:
@@ -154,41 +178,36 @@ def quota_rows(stage: Stage, *, district_id: int | None = None) -> list[QuotaRow
     computed = compute_quotas(stage, live)
     frozen = {u.unit_key: u for u in db.session.scalars(
         sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id))}
-    nominated = Counter(db.session.scalars(
-        sa.select(AdvancementUnit.unit_key).join(Nomination, Nomination.unit_id == AdvancementUnit.id)
-        .where(AdvancementUnit.stage_id == stage.id)))
     advanced = _advanced_by_unit(stage)
-    latest: dict[str, Draw] = {}
-    for draw in db.session.scalars(sa.select(Draw).where(Draw.stage_id == stage.id, Draw.purpose == DrawPurpose.ADVANCEMENT)
-                                   .order_by(Draw.id)):
+    latest: dict[str, sa.Row] = {}
+    for draw in db.session.execute(
+            sa.select(Draw.id, Draw.status, Draw.unit_school_id, Draw.unit_district_id)
+            .where(Draw.stage_id == stage.id, Draw.purpose == DrawPurpose.ADVANCEMENT).order_by(Draw.id)):
         latest[_unit_key(stage, school_id=draw.unit_school_id, district_id=draw.unit_district_id)] = draw
     rows = []
     for u in live:
         if district_id is not None and u.district_id != district_id:
             continue
-        q, f = computed[u.key], frozen.get(u.key)
-        source = f if f is not None else None
+        f = frozen.get(u.key)
+        q = _frozen_quota(f) if f is not None else computed[u.key]
         rows.append(QuotaRow(
             key=u.key, code=u.code, name=u.name, district_id=u.district_id, district_name=u.district_name,
-            school_id=u.school_id, competitors=source.competitors if source else q.competitors,
-            live_competitors=u.competitors, exact=Decimal(source.exact_quota) if source else q.exact,
-            quota=source.quota if source else q.quota, recommended=source.recommended if source else q.recommended,
-            drawn=source.drawn if source else q.drawn, note=source.rounding_note if source else q.note, unit=f,
-            nominated=nominated.get(u.key, 0), advanced_recommended=advanced[u.key][AdvanceRoute.RECOMMENDED],
+            school_id=u.school_id, competitors=q.competitors, live_competitors=u.competitors, exact=q.exact,
+            quota=q.quota, recommended=q.recommended, drawn=q.drawn, note=q.note, unit=f,
+            advanced_recommended=advanced[u.key][AdvanceRoute.RECOMMENDED],
             advanced_drawn=advanced[u.key][AdvanceRoute.DRAWN], draw=latest.get(u.key)))
     return rows
 
 
 def _advanced_by_unit(stage: Stage) -> dict[str, Counter]:
-    unit_col = (sa.func.coalesce(School.central_school_id, School.id) if stage.kind == StageKind.SEMIFINAL
-                else School.district_id)
+    unit_col = _unit_column(stage)
     out: dict[str, Counter] = defaultdict(Counter)
     for unit_id, route, n in db.session.execute(
             sa.select(unit_col, StageEntrant.route, sa.func.count())
             .join(Entry, Entry.id == StageEntrant.entry_id).join(School, School.id == Entry.school_id)
             .where(StageEntrant.stage_id == stage.id, Entry.disqualified_at.is_(None))
             .group_by(unit_col, StageEntrant.route)):
-        out[f"S{unit_id}" if stage.kind == StageKind.SEMIFINAL else f"D{unit_id}"][route] += n
+        out[_unit_key(stage, school_id=unit_id, district_id=unit_id)][route] += n
     return out
 
 
@@ -233,7 +252,8 @@ def freeze_quotas(stage: Stage, *, by: User) -> list[AdvancementUnit]:
 # ---------------------------------------------------------------- scope (R-ROLE-1)
 
 def get_unit(unit_id: int) -> AdvancementUnit:
-    return get_or_raise(AdvancementUnit, unit_id, "晋级单位不存在。")
+    return get_or_raise(AdvancementUnit, unit_id, "晋级单位不存在。",
+                        options=[joinedload(AdvancementUnit.stage).joinedload(Stage.competition)])
 
 
 def can_recommend(user: User, unit: AdvancementUnit) -> bool:
@@ -260,13 +280,15 @@ def can_view(user: User, unit: AdvancementUnit) -> bool:
     return school is not None and unit.unit_school_id == school.unit_id
 
 
-def _own_recommender(user: User, unit: AdvancementUnit) -> bool:
-    return not can_confirm(user, unit)
-
-
 def check(allowed: bool, what: str) -> None:
     if not allowed:
         raise NotAllowed(f"该晋级单位不在您的管理范围内，不能{what}。")
+
+
+def _audit_unit(by: User, action: str, unit: AdvancementUnit, summary: str, **details) -> None:
+    """R-AUD-1 for a unit's recommendation or quota event, filed under the unit's district and school."""
+    audit.record(by, action, "advancement_unit", unit.id, summary, competition_id=unit.stage.competition_id,
+                 district_id=unit.district_id, school_id=unit.unit_school_id, **details)
 
 
 # ---------------------------------------------------------------- recommendation (R-Q-4)
@@ -280,53 +302,51 @@ class Candidate:
     advanced: AdvanceRoute | None
 
 
-def _unit_entries_stmt(unit: AdvancementUnit) -> sa.Select:
-    stage = unit.stage
-    stmt = competitors_stmt(source_stage(stage)).join(School, School.id == Entry.school_id)
-    if unit.unit_school_id is not None:
-        return stmt.where(sa.or_(School.id == unit.unit_school_id, School.central_school_id == unit.unit_school_id))
-    return stmt.where(School.district_id == unit.district_id)
-
-
 def candidates(unit: AdvancementUnit, *, ranked: bool = True,
                results: Mapping[int, tuple[Decimal | None, int | None]] | None = None) -> list[Candidate]:
-    """The unit's competitors with the source stage's ranking (R-RANK-1), best first (three to five queries).
+    """The unit's competitors with the source stage's ranking (R-RANK-1), best first (one query, plus
+    the ranking's three or four).
 
     Order ("suggest by rank"): aggregate descending, then rank, then entrant number; teachers without
     a result yet come last in entrant-number order. Ranks are per group (R-RANK-1), so the aggregate
     is what compares teachers of different groups within one unit. ``results`` (entry id → (aggregate,
     rank), see :func:`source_results`) saves recomputing the whole stage's ranking for each unit.
     """
-    entries = db.session.scalars(_unit_entries_stmt(unit).options(joinedload(Entry.school), joinedload(Entry.subject))).all()
+    # a nomination and a stage entrant are unique per (stage, entry): the outer joins add no rows;
+    # aliased, because the final's source stage (the semifinal) already joins its own entrants
+    advanced = aliased(StageEntrant)
+    rows = db.session.execute(
+        competitors_stmt(source_stage(unit.stage)).join(School, School.id == Entry.school_id).where(_in_unit(unit))
+        .outerjoin(Nomination, sa.and_(Nomination.entry_id == Entry.id, Nomination.unit_id == unit.id))
+        .outerjoin(advanced, sa.and_(advanced.entry_id == Entry.id, advanced.stage_id == unit.stage_id))
+        .add_columns(Nomination.id.is_not(None), advanced.route)
+        .options(joinedload(Entry.school), joinedload(Entry.subject))).all()
     if results is None:
-        results = _results(unit.stage, [e.id for e in entries]) if ranked else {}
-    nominated = set(db.session.scalars(sa.select(Nomination.entry_id).where(Nomination.unit_id == unit.id)))
-    advanced = dict(db.session.execute(
-        sa.select(StageEntrant.entry_id, StageEntrant.route).where(StageEntrant.stage_id == unit.stage_id)).all())
-    out = [Candidate(e, *results.get(e.id, (None, None)), e.id in nominated, advanced.get(e.id)) for e in entries]
+        results = source_results(unit.stage, [e.id for e, _, _ in rows]) if ranked else {}
+    out = [Candidate(e, *results.get(e.id, (None, None)), bool(nominated), route) for e, nominated, route in rows]
     out.sort(key=lambda c: (c.aggregate is None, -(c.aggregate or 0), c.rank or 0, c.entry.entrant_number))
     return out
 
 
-def _results(stage: Stage, entry_ids: list[int] | None) -> dict[int, tuple[Decimal | None, int | None]]:
+def source_results(stage: Stage, entry_ids: Sequence[int] | None = None) -> dict[int, tuple[Decimal | None, int | None]]:
+    """Aggregate and rank (R-SCORE-3, R-RANK-1) of the competitors (all, or ``entry_ids``) of the stage ``stage`` draws from."""
     if entry_ids is not None and not entry_ids:
         return {}
-    from app.judging.results import stage_results
-
     return {r.entry_id: (r.aggregate, r.rank) for r in stage_results(source_stage(stage), entry_ids=entry_ids)}
-
-
-def source_results(stage: Stage) -> dict[int, tuple[Decimal | None, int | None]]:
-    """Aggregate and rank (R-SCORE-3, R-RANK-1) of every competitor of the stage ``stage`` draws from."""
-    return _results(stage, None)
 
 
 def suggest_by_rank(unit: AdvancementUnit, candidates_: Sequence[Candidate] | None = None) -> list[int]:
     """R-Q-4 one-click suggestion: those already recommended into the stage, then the best-ranked others."""
-    pool = [c for c in (candidates(unit) if candidates_ is None else candidates_) if c.advanced != AdvanceRoute.DRAWN]
+    pool = _recommendable(unit, candidates_, ranked=True)
     kept = [c.entry.id for c in pool if c.advanced == AdvanceRoute.RECOMMENDED]
     rest = [c.entry.id for c in pool if c.advanced is None]
     return (kept + rest)[:_required(unit, pool)]
+
+
+def _recommendable(unit: AdvancementUnit, candidates_: Sequence[Candidate] | None, *, ranked: bool) -> list[Candidate]:
+    """R-Q-4: the unit's competitors it may recommend — all but those drawn into the stage."""
+    pool = candidates(unit, ranked=ranked) if candidates_ is None else candidates_
+    return [c for c in pool if c.advanced != AdvanceRoute.DRAWN]
 
 
 def _required(unit: AdvancementUnit, pool: Sequence[Candidate]) -> int:
@@ -335,8 +355,7 @@ def _required(unit: AdvancementUnit, pool: Sequence[Candidate]) -> int:
 
 def required_count(unit: AdvancementUnit, candidates_: Sequence[Candidate] | None = None) -> int:
     """How many the unit must recommend now: its recommended quota, unless fewer are left to pick from."""
-    pool = candidates(unit) if candidates_ is None else candidates_
-    return _required(unit, [c for c in pool if c.advanced != AdvanceRoute.DRAWN])
+    return _required(unit, _recommendable(unit, candidates_, ranked=False))
 
 
 def set_nominations(unit: AdvancementUnit, entry_ids: Sequence[int], *, by: User) -> list[Nomination]:
@@ -349,9 +368,9 @@ def set_nominations(unit: AdvancementUnit, entry_ids: Sequence[int], *, by: User
     if unit.confirmed_at is not None:
         raise DomainError("推荐名单已确认，不能再修改；如确需调整请联系上级管理员。")
     deadline = unit.stage.deadline
-    if _own_recommender(by, unit) and deadline is not None and beijing_today() > deadline:
+    if not can_confirm(by, unit) and deadline is not None and beijing_today() > deadline:  # the confirmer may still fix it
         raise DomainError(f"推荐截止日期（{deadline:%Y-%m-%d}）已过，请联系区县教育局。")
-    pool = {c.entry.id: c for c in candidates(unit, ranked=False) if c.advanced != AdvanceRoute.DRAWN}
+    pool = {c.entry.id: c for c in _recommendable(unit, None, ranked=False)}
     wanted = list(dict.fromkeys(int(i) for i in entry_ids))
     foreign = [i for i in wanted if i not in pool]
     if foreign:
@@ -372,14 +391,13 @@ def set_nominations(unit: AdvancementUnit, entry_ids: Sequence[int], *, by: User
     unit.submitted_at, unit.submitted_by_id = utcnow(), by.id
     db.session.flush()
     after = sorted(pool[i].entry.entrant_number for i in wanted)
-    audit.record(by, "advancement.recommended", "advancement_unit", unit.id, f"{unit.name}提交{unit.stage.label}推荐名单",
-                 before={"entrant_numbers": before}, after={"entrant_numbers": after},
-                 competition_id=unit.stage.competition_id, district_id=unit.district_id, school_id=unit.unit_school_id)
+    _audit_unit(by, "advancement.recommended", unit, f"{unit.name}提交{unit.stage.label}推荐名单",
+                before={"entrant_numbers": before}, after={"entrant_numbers": after})
     return list(unit.nominations)
 
 
 def confirm_unit(unit: AdvancementUnit, *, by: User) -> list[StageEntrant]:
-    """The district (final: the city) confirms a unit's recommendations: they advance as 推荐."""
+    """R-Q-4: the district (final: the city) confirms a unit's recommendations: they advance as 推荐."""
     check(can_confirm(by, unit), "确认推荐名单")
     if unit.submitted_at is None:
         raise DomainError("该单位尚未提交推荐名单。")
@@ -396,14 +414,13 @@ def confirm_unit(unit: AdvancementUnit, *, by: User) -> list[StageEntrant]:
             added.append(entrant)
     unit.confirmed_at, unit.confirmed_by_id = utcnow(), by.id
     db.session.flush()
-    audit.record(by, "advancement.confirmed", "advancement_unit", unit.id, f"确认{unit.name}{unit.stage.label}推荐名单",
-                 after={"entrant_numbers": sorted(n.entry.entrant_number for n in unit.nominations)},
-                 competition_id=unit.stage.competition_id, district_id=unit.district_id, school_id=unit.unit_school_id)
+    _audit_unit(by, "advancement.confirmed", unit, f"确认{unit.name}{unit.stage.label}推荐名单",
+                after={"entrant_numbers": sorted(n.entry.entrant_number for n in unit.nominations)})
     return added
 
 
 def return_unit(unit: AdvancementUnit, reason: str, *, by: User) -> None:
-    """The confirmer sends a submitted (not yet confirmed) list back to the unit."""
+    """R-Q-4: the confirmer sends a submitted (not yet confirmed) list back to the unit."""
     check(can_confirm(by, unit), "退回推荐名单")
     if unit.confirmed_at is not None:
         raise DomainError("推荐名单已确认，已晋级的人选不能退回。")
@@ -411,8 +428,7 @@ def return_unit(unit: AdvancementUnit, reason: str, *, by: User) -> None:
         raise DomainError("请填写退回原因。", field="reason")
     unit.submitted_at = unit.submitted_by_id = None
     db.session.flush()
-    audit.record(by, "advancement.returned", "advancement_unit", unit.id, f"退回{unit.name}推荐名单", reason=reason.strip(),
-                 competition_id=unit.stage.competition_id, district_id=unit.district_id, school_id=unit.unit_school_id)
+    _audit_unit(by, "advancement.returned", unit, f"退回{unit.name}推荐名单", reason=reason.strip())
 
 
 # ---------------------------------------------------------------- draws (R-DRAW-1, R-DRAW-2)
@@ -436,13 +452,11 @@ def unit_draws(unit: AdvancementUnit) -> list[Draw]:
 
 
 def vacancies(unit: AdvancementUnit) -> int:
-    """Drawn places of the unit not (or no longer) filled."""
+    """Drawn places of the unit not (or no longer) filled: what a draw, or an R-DRAW-2 re-draw, is for."""
     filled = db.session.scalar(
         sa.select(sa.func.count()).select_from(StageEntrant).join(Entry, Entry.id == StageEntrant.entry_id)
         .join(School, School.id == Entry.school_id)
-        .where(StageEntrant.stage_id == unit.stage_id, StageEntrant.route == AdvanceRoute.DRAWN,
-               *((sa.or_(School.id == unit.unit_school_id, School.central_school_id == unit.unit_school_id),)
-                 if unit.unit_school_id is not None else (School.district_id == unit.district_id,))))
+        .where(StageEntrant.stage_id == unit.stage_id, StageEntrant.route == AdvanceRoute.DRAWN, _in_unit(unit)))
     return max(0, unit.drawn - (filled or 0))
 
 
@@ -490,9 +504,7 @@ def _announce_unit_draw(unit: AdvancementUnit, source_names: Sequence[str], *, b
 
 def unit_of_draw(draw: Draw) -> AdvancementUnit:
     stage = db.session.get(Stage, draw.stage_id)
-    key = _unit_key(stage, school_id=draw.unit_school_id, district_id=draw.unit_district_id)
-    unit = db.session.scalar(sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == draw.stage_id,
-                                                              AdvancementUnit.unit_key == key))
+    unit = _stored_unit(stage, _unit_key(stage, school_id=draw.unit_school_id, district_id=draw.unit_district_id))
     if unit is None:
         raise NotFound("该抽签不属于任何晋级单位。")
     return unit
@@ -590,11 +602,8 @@ def handle_disqualification(entry: Entry, *, by: User, source_names: Sequence[st
     for stage in competition.stages:
         if stage.kind == StageKind.PRELIMINARY or _stage_completed(stage):
             continue
-        units = {u.unit_key: u for u in db.session.scalars(
-            sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id))}
         school = entry.school
-        key = f"S{school.unit_id}" if stage.kind == StageKind.SEMIFINAL else f"D{school.district_id}"
-        unit = units.get(key)
+        unit = _stored_unit(stage, _unit_key(stage, school_id=school.unit_id, district_id=school.district_id))
         nomination = db.session.scalar(sa.select(Nomination).where(Nomination.stage_id == stage.id,
                                                                    Nomination.entry_id == entry.id))
         entrant = db.session.scalar(sa.select(StageEntrant).where(StageEntrant.stage_id == stage.id,
@@ -621,20 +630,20 @@ def handle_disqualification(entry: Entry, *, by: User, source_names: Sequence[st
             for draw in pending:
                 draw_store.void(draw, f"参赛号 {entry.entrant_number} 已被取消资格，抽签池或名额有变，按新的抽签池重新公布",
                                 by=by)
-            template = pending[0] if pending else next((d for d in reversed(draws) if d.status == DrawStatus.DRAWN), None)
-            names = list(source_names or ([s["name"] for s in template.sources_announced] if pending else
-                                          [f"重抽：{s['name']}" for s in template.sources_announced] if template else []))
+            parent = next((d for d in reversed(draws) if d.status == DrawStatus.DRAWN), None)
+            if source_names:
+                names = list(source_names)
+            elif pending:  # announced again as it was, without the teacher
+                names = [s["name"] for s in pending[0].sources_announced]
+            else:  # a re-draw needs values not yet known: the parent's sources, at a new event
+                names = [f"重抽：{s['name']}" for s in parent.sources_announced] if parent else []
             if unit.confirmed_at is not None and vacancies(unit) > 0 and names:
                 try:
                     announced.append(_announce_unit_draw(unit, names, by=by,
                                                          event_at=pending[0].event_at if pending else None))
                 except DomainError as error:  # e.g. nobody left to draw: the vacancy stays, the reason is logged
-                    audit.record(by, "advancement.redraw_not_possible", "advancement_unit", unit.id,
-                                 f"{unit.name}无法重抽：{error.message}", competition_id=competition.id,
-                                 district_id=unit.district_id, school_id=unit.unit_school_id)
+                    _audit_unit(by, "advancement.redraw_not_possible", unit, f"{unit.name}无法重抽：{error.message}")
         if stage.frozen_at is not None:
-            audit.record(by, "advancement.quota_kept", "advancement_unit", unit.id,
-                         f"{stage.label}名额已冻结，{unit.name}名额不因取消资格而重算",
-                         after={"quota": unit.quota, "recommended": unit.recommended, "drawn": unit.drawn},
-                         competition_id=competition.id, district_id=unit.district_id, school_id=unit.unit_school_id)
+            _audit_unit(by, "advancement.quota_kept", unit, f"{stage.label}名额已冻结，{unit.name}名额不因取消资格而重算",
+                        after={"quota": unit.quota, "recommended": unit.recommended, "drawn": unit.drawn})
     return announced

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
@@ -15,10 +16,11 @@ from flask_login import current_user
 from app.advancement import draws as draw_store
 from app.advancement import services
 from app.advancement.draw import selection_steps, verify_record
-from app.advancement.models import AdvancementUnit, Draw, DrawStatus
+from app.advancement.models import AdvancementUnit, Draw, DrawPurpose, DrawStatus
 from app.auth.models import Role
 from app.competitions.models import Competition, Entry, Stage, StageKind
-from app.errors import DomainError, NotAllowed
+from app.competitions.queries import chosen_competition
+from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
 from app.extensions import db
 from app.timeutil import BEIJING
 from app.web.access import public, roles_required
@@ -34,10 +36,7 @@ CSS = "css/advancement.css"
 # ---------------------------------------------------------------- helpers
 
 def _competition() -> Competition | None:
-    wanted = request.args.get("competition", type=int)
-    if wanted:
-        return db.session.get(Competition, wanted)
-    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+    return chosen_competition(request.args.get("competition", type=int))
 
 
 def _row_visible(row: services.QuotaRow) -> bool:
@@ -87,12 +86,17 @@ def index():
     if competition is None:
         return render_page_or_block("advancement/index.html", "summary", competition=None, stages=[], summary=[])
     stages = [s for s in competition.stages if s.kind != StageKind.PRELIMINARY]
-    summary = services.city_summary(competition)
-    if current_user.role != Role.CITY_ADMIN:
-        district = current_user.district_id or (current_user.school.district_id if current_user.school else None)
-        summary = [s for s in summary if s["district_id"] == district]
     return render_page_or_block("advancement/index.html", "summary", competition=competition, stages=stages,
-                                summary=summary)
+                                summary=_summary(competition))
+
+
+def _summary(competition: Competition) -> list[dict]:
+    """The city-wide summary per district, cut to the admin's own district below the city (R-ROLE-1)."""
+    summary = services.city_summary(competition)
+    if current_user.role == Role.CITY_ADMIN:
+        return summary
+    district = current_user.district_id or (current_user.school.district_id if current_user.school else None)
+    return [s for s in summary if s["district_id"] == district]
 
 
 @bp.route("/advancement/summary.xlsx")
@@ -101,10 +105,9 @@ def summary_xlsx():
     competition = _competition()
     if competition is None:
         abort(404)
-    rows = services.city_summary(competition)
     return xlsx_response("晋级汇总.xlsx", "晋级汇总", ["区县", "复赛参赛人数", "决赛名额", "推荐", "抽取", "已冻结"],
                          [[r["district"], r["semifinal_competitors"], r["quota"], r["recommended"], r["drawn"], r["frozen"]]
-                          for r in rows if current_user.role == Role.CITY_ADMIN or r["district_id"] == current_user.district_id])
+                          for r in _summary(competition)])
 
 
 @bp.route("/advancement/stages/<int:stage_id>/quotas")
@@ -230,8 +233,7 @@ def announce(unit_id: int):
 @roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 def perform(draw_id: int):
     """R-DRAW-1 (2)–(4): the values of the announced sources, entered at the draw event."""
-    draw = _admin_draw(draw_id)
-    u = services.unit_of_draw(draw)
+    draw, u = _admin_draw(draw_id)
     values = [draw_store.parse_values(request.form.get(f"source-{i}", "")) for i in range(len(draw.sources_announced))]
     return _act(u, lambda: services.perform_draw(draw, values, by=current_user), "抽签完成，结果和完整记录已公布。")
 
@@ -239,18 +241,19 @@ def perform(draw_id: int):
 @bp.route("/advancement/draws/<int:draw_id>/void", methods=["POST"])
 @roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 def void(draw_id: int):
-    draw = _admin_draw(draw_id)
-    u = services.unit_of_draw(draw)
+    draw, u = _admin_draw(draw_id)
     return _act(u, lambda: services.void_draw(draw, request.form.get("reason", ""), by=current_user),
                 "抽签已作废（作废原因公开显示），可以按新的抽签池重新公布。")
 
 
-def _admin_draw(draw_id: int) -> Draw:
-    draw = db.session.get(Draw, draw_id)
-    if draw is None or draw.purpose.value != "advancement":
-        abort(404)
-    services.check(services.can_confirm(current_user, services.unit_of_draw(draw)), "组织抽签")
-    return draw
+def _admin_draw(draw_id: int) -> tuple[Draw, AdvancementUnit]:
+    """An advancement draw and its unit, for the unit's confirmer only (R-ROLE-1)."""
+    draw = _public_draw(draw_id)
+    if draw.purpose != DrawPurpose.ADVANCEMENT:
+        raise NotFound("晋级抽签不存在。")
+    unit = services.unit_of_draw(draw)
+    services.check(services.can_confirm(current_user, unit), "组织抽签")
+    return draw, unit
 
 
 # ---------------------------------------------------------------- shortlists
@@ -278,10 +281,7 @@ def shortlist_xlsx(stage_id: int):
 # ---------------------------------------------------------------- public draw pages (R-DRAW-1)
 
 def _public_draw(draw_id: int) -> Draw:
-    draw = db.session.get(Draw, draw_id)
-    if draw is None:
-        abort(404)
-    return draw
+    return get_or_raise(Draw, draw_id, "抽签记录不存在。")
 
 
 @bp.route("/draws/<int:draw_id>")
@@ -328,8 +328,6 @@ def verifier_file(name: str):
     """The stand-alone verifier (R-DRAW-1 (5)) as shipped: two standard-library Python files."""
     if name not in VERIFIER_FILES:
         abort(404)
-    from pathlib import Path
-
     text = (Path(__file__).parent / name).read_text(encoding="utf-8")
     response = Response(text, mimetype="text/x-python")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -117,7 +117,7 @@ def test_suggest_by_rank_takes_the_best_aggregates_first(city, monkeypatch):
     unit = w.unit(city.central)
     people = w.entries["central"] + w.entries["affiliate"]
     scores = {people[4].id: (Decimal("91.50"), 1), people[9].id: (Decimal("88.00"), 1), people[0].id: (Decimal("88.00"), 2)}
-    monkeypatch.setattr(services, "_results", lambda stage, ids: scores)
+    monkeypatch.setattr(services, "source_results", lambda stage, ids: scores)
     assert services.suggest_by_rank(unit) == [people[4].id, people[9].id]  # equal 88.00: better rank first
     order = [c.entry.id for c in services.candidates(unit)]
     assert order[:3] == [people[4].id, people[9].id, people[0].id]

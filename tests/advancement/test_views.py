@@ -194,3 +194,27 @@ def test_unit_page_offers_each_next_step_to_the_district(client, login, city):
     db.session.commit()
     page = client.get(f"/advancement/units/{unit.id}").get_data(as_text=True)
     assert "已抽取" in page and "冻结并公布" not in page and "并公布结果" not in page
+
+
+def test_quota_and_unit_pages_run_a_fixed_number_of_queries(client, login, city):
+    """The unit page reads its own teachers' nominations and routes, not every entrant of the stage."""
+    w = world(city)
+    freeze_and_confirm(w, city, city.other_school)  # another district's entrants must not cost anything
+    unit = freeze_and_confirm(w, city, city.central)
+    services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
+    db.session.commit()
+    login(city.district_admin)
+    statements: list[str] = []
+
+    def hit(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    for url, most in ((f"/advancement/stages/{w.semifinal.id}/quotas", 8), (f"/advancement/units/{unit.id}", 8)):
+        db.session.expunge_all()
+        statements.clear()
+        sa.event.listen(db.engine, "before_cursor_execute", hit)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", hit)
+        assert len(statements) <= most, (url, statements)
