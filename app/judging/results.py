@@ -81,6 +81,8 @@ def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None, ran
     if form_ids:
         for item in db.session.scalars(sa.select(FormItem).where(FormItem.form_id.in_(form_ids))):
             items_by_form[item.form_id].append(item)
+    # sorted once per form, not once per competitor
+    items_by_form = {form_id: ordered_items(items) for form_id, items in items_by_form.items()}
     scores = db.session.execute(
         sa.select(ScoreSheet.entry_id, ScoreSheet.panel_id, ScoreSheet.id, ItemScore.item_id, ItemScore.value)
         .join(Panel, Panel.id == ScoreSheet.panel_id)
@@ -98,7 +100,7 @@ def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None, ran
     threshold, minimum = competition.trim_threshold, competition.panel_min_judges
     computed: list[tuple[EntryResult, tuple]] = []
     for row in competitors:
-        items = ordered_items(items_by_form.get(row.form_id, []))
+        items = items_by_form.get(row.form_id, [])
         entry_sheets = sheets.get(row.id, {})
         result_aggregate: Decimal | None = None
         item_aggs: tuple[Decimal, ...] = ()

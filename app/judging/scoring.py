@@ -60,20 +60,31 @@ def parse_score(text: str | None, max_points: Decimal, item_name: str = "该项"
     text = (text or "").strip().replace("，", ".").replace("。", ".")
     if not text:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise DomainError(f"「{item_name}」的分数「{text}」不是数字。", field=item_name) from None
-    if not value.is_finite():
-        raise DomainError(f"「{item_name}」的分数「{text}」不是数字。", field=item_name)
+    value = parse_decimal(text, f"「{item_name}」的分数", field=item_name)
     if value < 0 or value > max_points:
-        raise DomainError(f"「{item_name}」的分数应在 0 到 {_plain(max_points)} 之间，收到 {_plain(value)}。", field=item_name)
+        raise DomainError(f"「{item_name}」的分数应在 0 到 {score_text(max_points)} 之间，收到 {score_text(value)}。",
+                          field=item_name)
     if value != value.quantize(CENT):
         raise DomainError(f"「{item_name}」的分数最多保留两位小数，收到 {text}。", field=item_name)
     return value.quantize(CENT)
 
 
-def _plain(value: Decimal) -> str:
+def parse_decimal(text: str | None, what: str, *, field: str | None = None) -> Decimal:
+    """A finite decimal number, else a DomainError naming ``what``: 「课堂教学」的分数「abc」不是数字。"""
+    text = (text or "").strip()
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise DomainError(f"{what}「{text}」不是数字。", field=field) from None
+    if not value.is_finite():
+        raise DomainError(f"{what}「{text}」不是数字。", field=field)
+    return value
+
+
+def score_text(value: Decimal | None) -> str:
+    """A figure as typed: 86.50 → "86.5", 90.00 → "90", None → ""."""
+    if value is None:
+        return ""
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
@@ -99,7 +110,7 @@ def validate_form(items: Sequence[tuple[str, Decimal, Decimal]]) -> None:
             raise DomainError(f"「{name}」的满分必须大于 0。")
     total = sum((w for _, w, _ in items), Decimal(0))
     if total != HUNDRED:
-        raise DomainError(f"各项权重之和必须正好为 100%，当前为 {_plain(total)}%。")
+        raise DomainError(f"各项权重之和必须正好为 100%，当前为 {score_text(total)}%。")
 
 
 def aggregate(totals: Sequence[Fraction | Decimal], trim_threshold: int) -> Fraction | None:

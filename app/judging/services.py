@@ -64,12 +64,15 @@ def ensure_default_forms(competition: Competition) -> dict[StageKind, ScoreForm]
 def form_for(stage: Stage, unit_school_id: int | None) -> ScoreForm:
     """The form a panel uses: the unit's own preliminary form if it made one, else the stage's default."""
     if stage.kind == StageKind.PRELIMINARY and unit_school_id is not None:
-        own = db.session.scalar(sa.select(ScoreForm).where(
-            ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id == unit_school_id))
+        own = _own_form(stage, unit_school_id)
         if own is not None:
             return own
-    form = default_form(stage) or ensure_default_forms(stage.competition)[stage.kind]
-    return form
+    return default_form(stage) or ensure_default_forms(stage.competition)[stage.kind]
+
+
+def _own_form(stage: Stage, school_id: int) -> ScoreForm | None:
+    return db.session.scalar(sa.select(ScoreForm).where(
+        ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id == school_id))
 
 
 def save_school_form(stage: Stage, school: School, items: Sequence[tuple[str, Decimal, Decimal]], *, by: User) -> ScoreForm:
@@ -79,8 +82,7 @@ def save_school_form(stage: Stage, school: School, items: Sequence[tuple[str, De
     if school.unit_id != school.id:
         raise DomainError(f"{school.name}的初赛由{school.unit.name}组织，评分表由组织学校制定。")
     validate_form(items)
-    form = db.session.scalar(sa.select(ScoreForm).where(
-        ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id == school.id))
+    form = _own_form(stage, school.id)
     before = None
     if form is not None:
         used = db.session.scalar(sa.select(sa.func.count(ItemScore.id)).join(FormItem).where(FormItem.form_id == form.id))
@@ -107,17 +109,27 @@ def save_school_form(stage: Stage, school: School, items: Sequence[tuple[str, De
 
 # ---------------------------------------------------------------- scope (R-ROLE-1)
 
+def can_manage_unit(user: User, unit: School) -> bool:
+    """R-ROLE-1: a preliminary unit's own admin, its district and the city — not an affiliated school's admin."""
+    return user.can_manage_school(unit) and (user.role != Role.SCHOOL_ADMIN or user.school_id == unit.id)
+
+
 def can_manage_panel(user: User, panel: Panel) -> bool:
     """Preliminary: the unit's school admin and its district; semifinal: the district; final: the city."""
     kind = panel.stage.kind
     if user.role == Role.CITY_ADMIN:
         return True
     if kind == StageKind.PRELIMINARY and panel.unit_school is not None:
-        return user.can_manage_school(panel.unit_school) and (
-            user.role != Role.SCHOOL_ADMIN or user.school_id == panel.unit_school_id)
+        return can_manage_unit(user, panel.unit_school)
     if kind == StageKind.SEMIFINAL:
         return user.can_manage_district(panel.district_id)
     return False
+
+
+def can_amend(user: User, panel: Panel) -> bool:
+    """The panel head (评委组长) or an organiser in scope: may amend a locked sheet (R-SCORE-2) and
+    switch the room display's number (R-X-3)."""
+    return is_head(user, panel) or can_manage_panel(user, panel)
 
 
 def check_manage(user: User, panel: Panel) -> None:
@@ -165,9 +177,7 @@ def create_panel(stage: Stage, subject: Subject, group: Group, *, by: User, name
     db.session.add(panel)
     db.session.flush()
     check_manage(by, panel)
-    audit.record(by, "judging.panel_created", "panel", panel.id, f"新建评委组「{panel.name}」",
-                 competition_id=stage.competition_id, district_id=_district_of(panel),
-                 school_id=panel.unit_school_id)
+    audit.record(by, "judging.panel_created", "panel", panel.id, f"新建评委组「{panel.name}」", **audit_scope(panel))
     return panel
 
 
@@ -176,7 +186,14 @@ def panel_name(stage: Stage, subject: Subject, group: Group, scope: School | Dis
     return f"{stage.label}·{subject.label}·{group.label}" + (f"·{scope.name}" if scope is not None else "")
 
 
-def _district_of(panel: Panel) -> int | None:
+def audit_scope(panel: Panel) -> dict[str, int | None]:
+    """Where a panel's audit entries are filed (R-AUD-1): its competition, district and unit school."""
+    return dict(competition_id=panel.stage.competition_id, district_id=district_of(panel),
+                school_id=panel.unit_school_id)
+
+
+def district_of(panel: Panel) -> int | None:
+    """The district a panel's audit entries are filed under (a preliminary panel: its unit's district)."""
     return panel.district_id or (panel.unit_school.district_id if panel.unit_school else None)
 
 
@@ -203,9 +220,7 @@ def fill_panel(panel: Panel, *, by: User) -> int:
     db.session.flush()
     if entries:
         audit.record(by, "judging.competitors_added", "panel", panel.id, f"评委组「{panel.name}」加入 {len(entries)} 名选手",
-                     after={"entrant_numbers": [e.entrant_number for e in entries]},
-                     competition_id=panel.stage.competition_id, district_id=_district_of(panel),
-                     school_id=panel.unit_school_id)
+                     after={"entrant_numbers": [e.entrant_number for e in entries]}, **audit_scope(panel))
     return len(entries)
 
 
@@ -244,8 +259,7 @@ def assign_judge(panel: Panel, judge: User, *, by: User, is_head: bool = False) 
     db.session.add(member)
     db.session.flush()
     audit.record(by, "judging.judge_assigned", "panel", panel.id, f"评委{judge.display_name}加入「{panel.name}」"
-                 + ("（组长）" if is_head else ""), competition_id=panel.stage.competition_id,
-                 district_id=_district_of(panel), school_id=panel.unit_school_id)
+                 + ("（组长）" if is_head else ""), **audit_scope(panel))
     return member
 
 
@@ -260,8 +274,7 @@ def remove_judge(panel: Panel, judge_id: int, *, by: User) -> None:
     panel.judges.remove(member)
     db.session.flush()
     audit.record(by, "judging.judge_removed", "panel", panel.id, f"评委{member.user.display_name}移出「{panel.name}」",
-                 competition_id=panel.stage.competition_id, district_id=_district_of(panel),
-                 school_id=panel.unit_school_id)
+                 **audit_scope(panel))
 
 
 def set_head(panel: Panel, judge_id: int, *, by: User) -> None:
@@ -273,8 +286,7 @@ def set_head(panel: Panel, judge_id: int, *, by: User) -> None:
         pj.is_head = pj.user_id == judge_id
     db.session.flush()
     audit.record(by, "judging.head_set", "panel", panel.id, f"设定「{panel.name}」组长",
-                 after={"head_user_id": judge_id}, competition_id=panel.stage.competition_id,
-                 district_id=_district_of(panel), school_id=panel.unit_school_id)
+                 after={"head_user_id": judge_id}, **audit_scope(panel))
 
 
 def set_order(panel: Panel, entry_ids_in_order: Sequence[int], *, draw_id: int | None = None) -> None:
@@ -306,9 +318,7 @@ def open_panel(panel: Panel, *, by: User) -> None:
     panel.status = PanelStatus.OPEN
     panel.current_position = panel.current_position or 1
     db.session.flush()
-    audit.record(by, "judging.panel_opened", "panel", panel.id, f"「{panel.name}」开始评分",
-                 competition_id=panel.stage.competition_id, district_id=_district_of(panel),
-                 school_id=panel.unit_school_id)
+    audit.record(by, "judging.panel_opened", "panel", panel.id, f"「{panel.name}」开始评分", **audit_scope(panel))
 
 
 def set_status(panel: Panel, status: PanelStatus, *, by: User) -> None:
@@ -319,13 +329,12 @@ def set_status(panel: Panel, status: PanelStatus, *, by: User) -> None:
     panel.status = status
     db.session.flush()
     audit.record(by, "judging.panel_status", "panel", panel.id, f"「{panel.name}」{status.label}",
-                 before={"status": before}, after={"status": status}, competition_id=panel.stage.competition_id,
-                 district_id=_district_of(panel), school_id=panel.unit_school_id)
+                 before={"status": before}, after={"status": status}, **audit_scope(panel))
 
 
 def set_current(panel: Panel, position: int, *, by: User) -> None:
     """R-X-3: the number the room display shows."""
-    if not can_manage_panel(by, panel) and not is_head(by, panel):
+    if not can_amend(by, panel):
         raise NotAllowed("只有组织者或评委组长可以切换当前选手。")
     if not any(a.position == position for a in panel.appearances):
         raise DomainError(f"没有第 {position} 号出场的选手。")
@@ -466,8 +475,7 @@ def submit_sheet(appearance: Appearance, judge: User, raw: Mapping[str, str], *,
     db.session.flush()
     audit.record(judge, "judging.sheet_submitted", "score_sheet", sheet.id,
                  f"评委提交 {appearance.position} 号选手评分，总分 {sheet_total(sheet, items)}",
-                 after=sheet_snapshot(sheet, items), competition_id=appearance.panel.stage.competition_id,
-                 district_id=_district_of(appearance.panel), school_id=appearance.panel.unit_school_id)
+                 after=sheet_snapshot(sheet, items), **audit_scope(appearance.panel))
     return sheet
 
 
@@ -488,7 +496,7 @@ def amend_sheet(sheet: ScoreSheet, raw: Mapping[str, str], *, reason: str, by: U
     """R-SCORE-2: a locked sheet changes only by the panel head or an admin in scope, with a reason,
     audited with before/after (R-AUD-1)."""
     panel = sheet.panel
-    if not (is_head(by, panel) or can_manage_panel(by, panel)):
+    if not can_amend(by, panel):
         raise NotAllowed("已提交的评分只能由评委组长或管理员更正。")
     if sheet.status != SheetStatus.SUBMITTED:
         raise DomainError("评分表尚未提交，由评委本人修改即可。")
@@ -512,8 +520,7 @@ def amend_sheet(sheet: ScoreSheet, raw: Mapping[str, str], *, reason: str, by: U
     db.session.flush()
     audit.record(by, "judging.sheet_amended", "score_sheet", sheet.id,
                  f"更正「{panel.name}」{sheet.judge.display_name}的评分", before=before, after=after, reason=reason,
-                 competition_id=panel.stage.competition_id, district_id=_district_of(panel),
-                 school_id=panel.unit_school_id)
+                 **audit_scope(panel))
     return sheet
 
 
@@ -522,8 +529,9 @@ def new_editor_token() -> str:
     return secrets.token_hex(8)
 
 
-def panel_for(panel_id: int) -> Panel:
-    return get_or_raise(Panel, panel_id, "评委组不存在。")
+def panel_for(panel_id: int, *options) -> Panel:
+    """The panel (loader ``options`` optional), or NotFound."""
+    return get_or_raise(Panel, panel_id, "评委组不存在。", options=options)
 
 
 def sheet_for(sheet_id: int) -> ScoreSheet:
@@ -548,7 +556,7 @@ def announce_appearance_draw(panel: Panel, source_names: Sequence[str], *, by: U
         raise DomainError("该评委组的出场顺序已抽签或已公布抽签，抽签不能重复进行。")
     draw = draws.announce(panel.stage, purpose=DrawPurpose.APPEARANCE, title=f"{panel.name} 上课顺序抽签",
                           pool=_appearance_pool(panel), count=len(panel.appearances), source_names=source_names,
-                          by=by, unit_school_id=panel.unit_school_id, unit_district_id=_district_of(panel))
+                          by=by, unit_school_id=panel.unit_school_id, unit_district_id=district_of(panel))
     panel.draw_id = draw.id
     db.session.flush()
     return draw

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import services as audit
@@ -14,7 +15,7 @@ from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db
 from app.judging.models import Panel, SignInCode
-from app.judging.services import check_manage
+from app.judging.services import audit_scope, check_manage
 from app.timeutil import BEIJING, utcnow
 
 MAX_ATTEMPTS = 5  # wrong PINs before a code is void (the rate limit slows guessing further)
@@ -54,36 +55,48 @@ def issue_codes(panel: Panel, *, by: User, now: datetime | None = None) -> list[
         issued.append(IssuedCode(member.user, token, pin, code.expires_at))
     db.session.flush()
     audit.record(by, "judging.signin_codes_issued", "panel", panel.id, f"打印「{panel.name}」评委签到码",
-                 competition_id=panel.stage.competition_id, district_id=panel.district_id,
-                 school_id=panel.unit_school_id)
+                 **audit_scope(panel))
     return issued
 
 
 def find_code(token: str, now: datetime | None = None) -> SignInCode:
+    """The code behind a scanned token, if it can still sign someone in."""
     code = db.session.scalar(sa.select(SignInCode).where(SignInCode.token_hash == token_hash(token)))
-    now = now or utcnow()
     if code is None:
         raise DomainError("签到码无效，请向组织者索取新的签到码。")
+    check_usable(code, now)
+    return code
+
+
+def check_usable(code: SignInCode, now: datetime | None = None) -> None:
+    """Single use, until the end of the day, at most MAX_ATTEMPTS wrong PINs, an active judge."""
+    now = now or utcnow()
     if code.used_at is not None:
         raise DomainError("该签到码已使用过（每个签到码只能用一次），请向组织者索取新的签到码。")
     if code.expires_at <= now or code.attempts >= MAX_ATTEMPTS:
         raise DomainError("该签到码已失效，请向组织者索取新的签到码。")
     if not code.judge.active:
         raise DomainError("该评委账号已停用。")
-    return code
 
 
-def redeem(token: str, pin: str, now: datetime | None = None) -> User:
-    """Check the PIN; on success the code is spent and the judge is returned (the view signs them in)."""
-    code = find_code(token, now)
+def redeem(code: SignInCode, pin: str, now: datetime | None = None) -> User:
+    """Check the PIN of a code from ``find_code``; on success the code is spent and the judge is returned
+    (the view signs them in)."""
+    check_usable(code, now)
     if not check_password_hash(code.pin_hash, (pin or "").strip()):
-        code.attempts += 1
+        code.attempts = SignInCode.attempts + 1  # in SQL: concurrent wrong PINs all count
         db.session.flush()
         left = MAX_ATTEMPTS - code.attempts
         raise DomainError(f"PIN 码不正确，还可以再试 {left} 次。" if left > 0 else "PIN 码多次错误，该签到码已失效。",
                           field="pin")
-    code.used_at = now or utcnow()
-    db.session.flush()
+    # compare-and-set: of two devices redeeming the same code at once, only one signs in
+    used_at = now or utcnow()
+    spent = db.session.execute(
+        sa.update(SignInCode).where(SignInCode.id == code.id, SignInCode.used_at.is_(None)).values(used_at=used_at)
+        .execution_options(synchronize_session=False)).rowcount
+    if not spent:
+        raise DomainError("该签到码已使用过（每个签到码只能用一次），请向组织者索取新的签到码。")
+    set_committed_value(code, "used_at", used_at)
     audit.record(code.judge, "judging.qr_signin", "user", code.judge_id, "评委扫码签到",
                  competition_id=code.panel.stage.competition_id)
     return code.judge

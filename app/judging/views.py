@@ -14,33 +14,23 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 
+from app.advancement.models import Draw
 from app.auth.models import Role, User
 from app.competitions.models import Competition, Entry, Group, Stage, StageKind, Subject
 from app.errors import DomainError, NotAllowed
 from app.extensions import db, limiter
 from app.judging import bp, services, signin
-from app.judging.models import Appearance, Panel, PanelJudge, PanelStatus, ScoreSheet, SheetStatus
-from app.judging.results import sheet_totals, stage_results
-from app.judging.scoring import CENT, item_points, judge_spread, round_score
+from app.judging.models import Appearance, Panel, PanelJudge, PanelStatus, ScoreForm, ScoreSheet, SheetStatus
+from app.judging.results import EntryResult, sheet_totals, stage_results
+from app.judging.scoring import CENT, item_points, judge_spread, parse_decimal, parse_score, round_score, score_text
 from app.orgs.models import District, School
 from app.web.access import public, roles_required
-from app.web.render import render_page_or_block
+from app.web.render import render_page_or_block, wants_fragment
 from app.web.xlsx import xlsx_response
 
 ADMINS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN)
 
-
-def score_text(value: Decimal | None) -> str:
-    """A score as typed: 86.50 → "86.5", 90.00 → "90", None → ""."""
-    if value is None:
-        return ""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-@bp.app_template_filter("score")
-def _score_filter(value):
-    return score_text(value)
+bp.add_app_template_filter(score_text, "score")
 
 
 @bp.app_template_filter("cents")
@@ -57,7 +47,7 @@ def _cents_filter(value, signed: bool = False) -> str:
 @bp.route("/judging/my")
 @roles_required(Role.JUDGE)
 def my_panels():
-    """A judge's home: their panels and, per panel, the queue in order of appearance with status."""
+    """R-SCORE-2: a judge's home — their panels and, per panel, the queue in order of appearance with status."""
     panels = db.session.scalars(
         sa.select(Panel).join(PanelJudge, PanelJudge.panel_id == Panel.id)
         .where(PanelJudge.user_id == current_user.id)
@@ -66,20 +56,21 @@ def my_panels():
                  selectinload(Panel.unit_school))
         .order_by(Panel.id)
     ).all()
-    sheets = {(s.panel_id, s.entry_id): s for s in db.session.scalars(
-        sa.select(ScoreSheet).where(ScoreSheet.judge_id == current_user.id))}
-    submitted: dict[int, list[int]] = defaultdict(list)
-    for (panel_id, entry_id), s in sheets.items():
-        if s.status == SheetStatus.SUBMITTED:
-            submitted[panel_id].append(entry_id)
     # a panel head also sees the submitted sheets of the others, to amend one when needed (R-SCORE-2)
     headed = [p.id for p in panels if p.status == PanelStatus.OPEN and services.is_head(current_user, p)]
+    others = sa.and_(ScoreSheet.panel_id.in_(headed), ScoreSheet.status == SheetStatus.SUBMITTED)
+    sheets: dict[tuple[int, int], ScoreSheet] = {}
+    submitted: dict[int, list[int]] = defaultdict(list)
     panel_sheets: dict[tuple[int, int], list[ScoreSheet]] = defaultdict(list)
-    if headed:
-        for s in db.session.scalars(sa.select(ScoreSheet).where(
-                ScoreSheet.panel_id.in_(headed), ScoreSheet.status == SheetStatus.SUBMITTED,
-                ScoreSheet.judge_id != current_user.id).options(selectinload(ScoreSheet.judge)).order_by(ScoreSheet.judge_id)):
+    for s in db.session.scalars(
+            sa.select(ScoreSheet).where(sa.or_(ScoreSheet.judge_id == current_user.id, others))
+            .options(selectinload(ScoreSheet.judge)).order_by(ScoreSheet.judge_id)):
+        if s.judge_id != current_user.id:
             panel_sheets[(s.panel_id, s.entry_id)].append(s)
+            continue
+        sheets[(s.panel_id, s.entry_id)] = s
+        if s.status == SheetStatus.SUBMITTED:
+            submitted[s.panel_id].append(s.entry_id)
     panels = sorted(panels, key=lambda p: (p.status != PanelStatus.OPEN, p.id))
     return render_page_or_block("judging/my_panels.html", "queue", panels=panels, sheets=sheets, submitted=submitted,
                                 panel_sheets=panel_sheets)
@@ -100,6 +91,15 @@ def _status_context(appearance: Appearance, sheet: ScoreSheet | None, *, error: 
     )
 
 
+def _typed_points(text: str | None, item) -> Decimal | str:
+    """An item's weighted points for a typed value as shown beside it; "—" while blank or not a valid score."""
+    try:
+        value = parse_score(text, item.max_points)
+    except DomainError:
+        value = None
+    return "—" if value is None else round_score(item_points(value, item.max_points, item.weight))
+
+
 def _score_context(appearance: Appearance, *, typed: dict | None = None, error: str | None = None,
                    conflict: bool = False, state: str | None = None):
     panel = appearance.panel
@@ -114,15 +114,7 @@ def _score_context(appearance: Appearance, *, typed: dict | None = None, error: 
         shown.update({k: v for k, v in typed.items() if k in shown})
     ordered = sorted((a for a in panel.appearances if a.position is not None), key=lambda a: a.position)
     index = next((n for n, a in enumerate(ordered) if a.id == appearance.id), 0)
-    points = {}
-    for item in items:
-        typed_value = shown.get(f"item-{item.id}", "")
-        try:
-            value = Decimal(typed_value) if typed_value else None
-        except ArithmeticError:
-            value = None
-        ok = value is not None and value.is_finite() and 0 <= value <= item.max_points
-        points[item.id] = round_score(item_points(value, item.max_points, item.weight)) if ok else "—"
+    points = {item.id: _typed_points(shown.get(f"item-{item.id}"), item) for item in items}
     return dict(
         status, appearance=appearance, panel=panel, stage=panel.stage, items=items, sheet=sheet, shown=shown,
         index=index, count=len(ordered), item_points=points, editor=services.new_editor_token(),
@@ -140,10 +132,7 @@ def score(appearance_id: int):
         try:
             services.save_sheet(appearance, current_user, request.form, version=_version(), editor=request.form.get("editor"))
         except DomainError as error:
-            db.session.rollback()
-            ctx = _score_context(appearance, typed=request.form, error=error.message,
-                                 conflict=error.status_code == 409, state="error")
-            return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
+            return _sheet_refused(appearance, error)
         db.session.commit()
         flash("已保存。", "success")
         return redirect(url_for("judging.score", appearance_id=appearance.id), 303)
@@ -205,7 +194,7 @@ def _signin_key() -> str:
 @public
 @limiter.limit("5 per minute", key_func=_signin_key, methods=["POST"])
 def qr_signin(token: str):
-    """Scanning the printed code opens this page on the tablet; the PIN completes the sign-in."""
+    """R-X-2: scanning the printed code opens this page on the tablet; the PIN completes the sign-in."""
     error = None
     try:
         code = signin.find_code(token)
@@ -213,7 +202,7 @@ def qr_signin(token: str):
         return render_page_or_block("judging/signin.html", "signin_form", status=410, error=exc.message, code=None)
     if request.method == "POST":
         try:
-            judge = signin.redeem(token, request.form.get("pin", ""))
+            judge = signin.redeem(code, request.form.get("pin", ""))
         except DomainError as exc:
             db.session.commit()  # the failed attempt counts
             error = exc.message
@@ -228,18 +217,17 @@ def qr_signin(token: str):
 @bp.route("/judging/panels/<int:panel_id>/codes", methods=["GET", "POST"])
 @roles_required(*ADMINS)
 def signin_codes(panel_id: int):
-    """The printable sheet of per-judge QR codes; POST issues new codes (old unused ones stop working)."""
-    panel = services.panel_for(panel_id)
-    services.check_manage(current_user, panel)
+    """R-X-2: the printable sheet of per-judge QR codes; POST issues new codes (old unused ones stop working)."""
+    panel = _managed_panel(panel_id)
     issued = []
     if request.method == "POST":
         issued = signin.issue_codes(panel, by=current_user)
         db.session.commit()
-    cards = [
-        dict(judge=c.judge, pin=c.pin, expires_at=c.expires_at, url=url_for("judging.qr_signin", token=c.token, _external=True),
-             svg=segno.make(url_for("judging.qr_signin", token=c.token, _external=True), error="m").svg_inline(scale=4))
-        for c in issued
-    ]
+    cards = []
+    for c in issued:
+        url = url_for("judging.qr_signin", token=c.token, _external=True)
+        cards.append(dict(judge=c.judge, pin=c.pin, expires_at=c.expires_at, url=url,
+                          svg=segno.make(url, error="m").svg_inline(scale=4)))
     return render_page_or_block("judging/codes.html", "codes", panel=panel, cards=cards)
 
 
@@ -248,7 +236,8 @@ def signin_codes(panel_id: int):
 @bp.route("/display/panels/<int:panel_id>")
 @public
 def display(panel_id: int):
-    """Public, no login, opt-in per stage: the current number and, with 当场亮分, the aggregate once all sheets are in."""
+    """R-X-3: public, no login, opt-in per stage: the current number and, with 当场亮分, the aggregate
+    once all sheets are in."""
     panel = db.session.get(Panel, panel_id)
     if panel is None or not panel.stage.live_display:
         abort(404)
@@ -304,9 +293,7 @@ def _creatable(competition: Competition):
             units = db.session.scalars(sa.select(School).where(
                 School.central_school_id.is_(None), ~School.is_seat, current_user.school_scope_clause(),
             ).order_by(School.code)).all()
-            if current_user.role == Role.SCHOOL_ADMIN:
-                units = [u for u in units if u.id == current_user.school_id]
-            options.append((stage, units, []))
+            options.append((stage, [u for u in units if services.can_manage_unit(current_user, u)], []))
         elif stage.kind == StageKind.SEMIFINAL and current_user.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN):
             districts = db.session.scalars(sa.select(District).order_by(District.code)).all()
             options.append((stage, [], [d for d in districts if current_user.can_manage_district(d.id)]))
@@ -326,8 +313,10 @@ def index():
     order = {PanelStatus.OPEN: 0, PanelStatus.SETUP: 1, PanelStatus.CLOSED: 2}
     panels = sorted(_visible_panels(competition), key=lambda p: (p.stage.position, order[p.status]))  # live first
     counts = _progress_counts([p.id for p in panels])
+    # the 15-second poll swaps only the rows: the create-panel form's options are not read for it
+    creatable = [] if wants_fragment() else _creatable(competition)
     return render_page_or_block("judging/index.html", "panels", competition=competition, panels=panels, counts=counts,
-                                creatable=_creatable(competition), subjects=competition.subjects, groups=list(Group))
+                                creatable=creatable, subjects=competition.subjects, groups=list(Group))
 
 
 @bp.route("/judging/panels.xlsx")
@@ -361,10 +350,24 @@ def panel_create():
     return redirect(url_for("judging.panel", panel_id=panel.id), 303)
 
 
-def _managed_panel(panel_id: int) -> Panel:
-    panel = services.panel_for(panel_id)
+# What the panel page and its exports read for every row: loaded up front, never one query per row.
+PANEL_ROWS = (
+    selectinload(Panel.appearances).selectinload(Appearance.entry).selectinload(Entry.school),
+    selectinload(Panel.judges).selectinload(PanelJudge.user).selectinload(User.school),
+    selectinload(Panel.form).selectinload(ScoreForm.items),
+)
+
+
+def _managed_panel(panel_id: int, *options) -> Panel:
+    """The panel, 404 if missing, 403 unless the current admin manages it (R-ROLE-1)."""
+    panel = services.panel_for(panel_id, *options)
     services.check_manage(current_user, panel)
     return panel
+
+
+def _panel_results(panel: Panel) -> dict[int, EntryResult]:
+    """R-SCORE-3 / R-RANK-1 results of the panel's competitors, ranked over the whole stage."""
+    return {r.entry_id: r for r in stage_results(panel.stage, entry_ids=[a.entry_id for a in panel.appearances])}
 
 
 def _panel_grid(panel: Panel):
@@ -380,20 +383,22 @@ def _panel_grid(panel: Panel):
 @roles_required(*ADMINS)
 def panel(panel_id: int):
     """Panel page: judges, competitors in order, who has submitted what, results, spread, conflicts."""
-    panel = _managed_panel(panel_id)
+    panel = _managed_panel(panel_id, *PANEL_ROWS)
     grid, spread = _panel_grid(panel)
-    results = {r.entry_id: r for r in stage_results(panel.stage, entry_ids=[a.entry_id for a in panel.appearances])}
-    from app.advancement.models import Draw
-
-    draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
+    progress = dict(
+        panel=panel, grid=grid, spread=spread, results=_panel_results(panel),
+        ordered=sorted(panel.appearances, key=lambda a: (a.position is None, a.position or 0, a.entry.entrant_number)),
+    )
+    if wants_fragment():  # the 10-second poll of the progress block reads nothing else
+        return render_page_or_block("judging/panel.html", "progress", **progress)
     candidates = db.session.scalars(sa.select(User).where(User.role == Role.JUDGE, User.active)
-                                    .order_by(User.display_name)).all()
+                                    .options(selectinload(User.school)).order_by(User.display_name)).all()
     assigned = {pj.user_id for pj in panel.judges}
+    draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
     return render_page_or_block(
-        "judging/panel.html", "progress", panel=panel, grid=grid, spread=spread, results=results, draw=draw,
+        "judging/panel.html", "progress", **progress, draw=draw,
         conflicts=services.panel_conflicts(panel), candidates=[u for u in candidates if u.id not in assigned],
         minimum=panel.stage.competition.panel_min_judges,
-        ordered=sorted(panel.appearances, key=lambda a: (a.position is None, a.position or 0, a.entry.entrant_number)),
     )
 
 
@@ -401,11 +406,11 @@ def panel(panel_id: int):
 @roles_required(*ADMINS)
 def panel_xlsx(panel_id: int):
     """R-XLS-1: every score sheet of the panel, item by item, with the totals and the aggregate."""
-    panel = _managed_panel(panel_id)
+    panel = _managed_panel(panel_id, *PANEL_ROWS)
     items = panel.form.items
     sheets = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.panel_id == panel.id)
                                 .options(selectinload(ScoreSheet.scores), selectinload(ScoreSheet.judge))).all()
-    results = {r.entry_id: r for r in stage_results(panel.stage, entry_ids=[a.entry_id for a in panel.appearances])}
+    results = _panel_results(panel)
     by_entry = {a.entry_id: a for a in panel.appearances}
     rows = []
     for s in sorted(sheets, key=lambda s: (by_entry[s.entry_id].position or 0, s.judge_id)):
@@ -422,7 +427,7 @@ def panel_xlsx(panel_id: int):
 @roles_required(*ADMINS)
 def spread_xlsx(panel_id: int):
     """R-XLS-1: the judge spread table — each judge's mean and mean deviation from the panel."""
-    panel = _managed_panel(panel_id)
+    panel = _managed_panel(panel_id, *PANEL_ROWS)
     _, spread = _panel_grid(panel)
     rows = []
     for pj in panel.judges:
@@ -436,7 +441,7 @@ def spread_xlsx(panel_id: int):
 @bp.route("/judging/panels/<int:panel_id>/judges", methods=["POST"])
 @roles_required(*ADMINS)
 def panel_assign(panel_id: int):
-    panel = _managed_panel(panel_id)
+    panel = _managed_panel(panel_id, *PANEL_ROWS)  # recusal (R-PANEL-1) reads every entry
     judge = db.session.get(User, request.form.get("user_id", type=int) or 0)
     if judge is None:
         raise DomainError("请选择评委。")
@@ -473,7 +478,7 @@ def panel_fill(panel_id: int):
 @bp.route("/judging/panels/<int:panel_id>/status", methods=["POST"])
 @roles_required(*ADMINS)
 def panel_status(panel_id: int):
-    panel = _managed_panel(panel_id)
+    panel = _managed_panel(panel_id, *PANEL_ROWS)  # recusal (R-PANEL-1) reads every entry
     status = PanelStatus.from_label(request.form.get("status", ""))
     if status is None:
         abort(400)
@@ -498,7 +503,7 @@ def panel_current(panel_id: int):
 @roles_required(*ADMINS)
 def panel_draw(panel_id: int):
     """R-PANEL-2: announce the sources (step 1), then enter their values and draw (step 2)."""
-    panel = _managed_panel(panel_id)
+    panel = _managed_panel(panel_id, *PANEL_ROWS)  # the pool lists every entry
     if request.form.get("step") == "announce":
         names = (request.form.get("sources") or "").splitlines()
         services.announce_appearance_draw(panel, names, by=current_user)
@@ -519,8 +524,7 @@ def sheet(sheet_id: int):
     """A submitted sheet; the panel head or an admin in scope may amend it with a reason (R-SCORE-2)."""
     sheet = services.sheet_for(sheet_id)
     panel = sheet.panel
-    head = services.is_head(current_user, panel)
-    if not (head or services.can_manage_panel(current_user, panel)):
+    if not services.can_amend(current_user, panel):
         raise NotAllowed("您无权查看其他评委的评分表。")
     error = None
     if request.method == "POST":
@@ -542,14 +546,14 @@ def sheet(sheet_id: int):
 
 
 @bp.route("/judging/forms/<int:stage_id>", methods=["GET", "POST"])
-@roles_required(Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN, Role.CITY_ADMIN)
+@roles_required(*ADMINS)
 def school_form(stage_id: int):
     """R-FORM-1: a unit's own preliminary form; the weights must sum to exactly 100%."""
     stage = db.session.get(Stage, stage_id)
     school = db.session.get(School, request.args.get("school", type=int) or (current_user.school_id or 0))
     if stage is None or school is None:
         abort(404)
-    if not current_user.can_manage_school(school) or (current_user.role == Role.SCHOOL_ADMIN and school.id != current_user.school_id):
+    if not services.can_manage_unit(current_user, school):
         raise NotAllowed("您无权修改该学校的评分表。")
     error = None
     form = services.form_for(stage, school.id)
@@ -558,7 +562,8 @@ def school_form(stage_id: int):
         names, weights, maxes = (request.form.getlist(k) for k in ("name", "weight", "max_points"))
         rows = [(n, w, m) for n, w, m in zip(names, weights, maxes) if n.strip() or w.strip()]
         try:
-            parsed = [(n, _decimal(w, f"「{n}」的权重"), _decimal(m or "100", f"「{n}」的满分")) for n, w, m in rows]
+            parsed = [(n, parse_decimal(w, f"「{n}」的权重"), parse_decimal(m or "100", f"「{n}」的满分"))
+                      for n, w, m in rows]
             services.save_school_form(stage, school, parsed, by=current_user)
         except DomainError as exc:
             db.session.rollback()
@@ -573,16 +578,4 @@ def school_form(stage_id: int):
 
 def _cents(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(CENT)
-
-
-def _decimal(text: str, what: str) -> Decimal:
-    from decimal import InvalidOperation
-
-    try:
-        value = Decimal((text or "").strip())
-    except InvalidOperation:
-        raise DomainError(f"{what}「{text}」不是数字。") from None
-    if not value.is_finite():
-        raise DomainError(f"{what}「{text}」不是数字。")
-    return value
 

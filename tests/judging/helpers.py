@@ -1,32 +1,25 @@
 """Judging test data: a competition with default forms, a preliminary panel and its competitors."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from itertools import count
+
+import sqlalchemy as sa
 
 from app.auth.models import Role, User
 from app.competitions.models import Competition, Entry, Group, Level, Stage, StageKind, Subject
-from app.competitions.rules import group_for
 from app.extensions import db
 from app.judging import services
 from app.judging.models import Appearance, Panel
 from app.orgs.models import School
 from tests import factories
 
-_n = count(1)
-
 
 def entry(competition: Competition, school: School, subject: Subject, *, birth: date = date(1990, 3, 1),
           name: str | None = None, number: int | None = None) -> Entry:
-    """A competing entry built directly (no dependency on the roster domain's ID-number module)."""
-    n = next(_n)
-    e = Entry(competition=competition, school=school, entrant_number=number or 1000 + n, name=name or f"选手{n}",
-              id_number=f"T{n:017d}", sex="女", birth_date=birth, subject=subject,
-              group=group_for(birth, subject.level, competition.youth_cutoff))
-    db.session.add(e)
-    db.session.flush()
-    return e
+    """A competing entry; born 1990, so in the youth group (青年组) of its level."""
+    return factories.gen_entry(competition, school, subject_=subject, birth=birth, name=name, number=number)
 
 
 @dataclass
@@ -67,3 +60,18 @@ def preliminary_panel(city, *, judges: int = 3, entries: int = 3, open_: bool = 
 def values(panel: Panel, *scores: str) -> dict[str, str]:
     """Form fields for the panel's items in form order."""
     return {f"item-{item.id}": score for item, score in zip(panel.form.items, scores)}
+
+
+@contextmanager
+def count_queries():
+    """The SQL statements run inside the block (to show a page never runs one query per row)."""
+    hits: list[str] = []
+
+    def hit(conn, cursor, statement, *args):
+        hits.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", hit)
+    try:
+        yield hits
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", hit)

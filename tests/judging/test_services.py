@@ -210,6 +210,7 @@ class TestSchoolForm:
             services.save_school_form(s.competition.stage(StageKind.FINAL), city.central, items, by=city.city_admin)
 
     def test_final_featured_item_labelled_by_subject(self, city, f):
+        """R-FORM-2: the final's featured item depends on the subject."""
         s = preliminary_panel(city, open_=False)
         forms = services.ensure_default_forms(s.competition)
         featured = next(i for i in forms[StageKind.FINAL].items if i.is_featured)

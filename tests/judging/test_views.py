@@ -4,16 +4,18 @@ import re
 from datetime import timedelta
 from decimal import Decimal as D
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role
+from app.errors import DomainError
 from app.extensions import db
 from app.judging import services, signin
 from app.judging.models import ItemScore, Panel, ScoreSheet, SheetStatus, SignInCode
 from app.timeutil import utcnow
-from tests.judging.helpers import preliminary_panel, values
+from tests.judging.helpers import count_queries, preliminary_panel, values
 
 HX = {"HX-Request": "true"}
 
@@ -163,6 +165,18 @@ class TestOrganisers:
         login(city.affiliate_admin)
         assert client.get(f"/judging/panels/{s.panel.id}").status_code == 403
 
+    def test_index_poll_answers_the_rows_it_selects(self, city, client, login):
+        """The list polls every 15 s with hx-select="#panel-rows": the fragment must carry that element."""
+        s = preliminary_panel(city)
+        login(city.district_admin)
+        with count_queries() as page_queries:
+            page = client.get("/judging/").get_data(as_text=True)
+        with count_queries() as poll_queries:
+            rows = client.get("/judging/", headers=HX).get_data(as_text=True)
+        assert 'hx-select="#panel-rows"' in page
+        assert rows.lstrip().startswith('<tbody id="panel-rows">') and s.panel.name in rows
+        assert len(poll_queries) < len(page_queries)  # no create-panel options for a poll
+
     def test_out_of_scope_assignment_403_changes_nothing(self, city, client, login, f):
         s = preliminary_panel(city, open_=False)
         extra = f.gen_user(Role.JUDGE, school=city.other_school)
@@ -189,6 +203,22 @@ class TestOrganisers:
         html = client.get(f"/judging/panels/{s.panel.id}").get_data(as_text=True)
         assert "90.00" in html  # the aggregate
         assert "+10.00" in html and "-10.00" in html  # judge spread
+        with count_queries() as poll_queries:
+            poll = client.get(f"/judging/panels/{s.panel.id}", headers=HX).get_data(as_text=True)
+        assert "90.00" in poll and "+10.00" in poll and "<html" not in poll
+        # the poll does not list the candidate judges again
+        assert not any("FROM users" in q and "users.role" in q.split("WHERE")[-1] for q in poll_queries)
+
+    def test_panel_page_and_exports_never_query_per_row(self, city, client, login):
+        small, large = preliminary_panel(city, entries=2), preliminary_panel(city, entries=8)
+        login(city.city_admin)
+        for page in ("", "/sheets.xlsx", "/spread.xlsx"):
+            counts = []
+            for s in (small, large):
+                with count_queries() as hits:
+                    assert client.get(f"/judging/panels/{s.panel.id}{page}").status_code == 200
+                counts.append(len(hits))
+            assert counts[0] == counts[1], page
 
     def test_exports(self, city, client, login):
         s = preliminary_panel(city)
@@ -262,6 +292,23 @@ class TestQrSignIn:
         db.session.commit()
         r = client.post(f"/judge/signin/{codes[0].token}", data={"pin": codes[0].pin})
         assert r.status_code == 410 and "已失效" in r.get_data(as_text=True)
+
+    def test_issuing_codes_is_audited_under_the_units_district(self, city):
+        s = preliminary_panel(city)
+        signin.issue_codes(s.panel, by=city.city_admin)
+        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "judging.signin_codes_issued"))
+        assert (entry.district_id, entry.school_id) == (city.central.district_id, city.central.id)
+
+    def test_a_code_spent_on_another_device_meanwhile_is_refused(self, city):
+        s = preliminary_panel(city)
+        issued = signin.issue_codes(s.panel, by=city.city_admin)[0]
+        db.session.commit()
+        code = signin.find_code(issued.token)
+        # the other tablet redeems it between this request's lookup and its own redeem
+        db.session.execute(sa.update(SignInCode).where(SignInCode.id == code.id).values(used_at=utcnow())
+                           .execution_options(synchronize_session=False))
+        with pytest.raises(DomainError, match="已使用过"):
+            signin.redeem(code, issued.pin)
 
     def test_end_of_beijing_day(self):
         from datetime import datetime
