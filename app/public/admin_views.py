@@ -9,12 +9,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import Role
 from app.competitions.models import Competition, Entry, Stage
-from app.errors import NotAllowed
+from app.competitions.queries import chosen_competition
 from app.extensions import db
 from app.orgs.models import District, School
 from app.public import queries, services
@@ -24,7 +24,7 @@ from app.timeutil import beijing_today, utcnow
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block
-from app.web.templating import endpoint_exists, fmt_dt
+from app.web.templating import fmt_dt
 from app.web.xlsx import xlsx_response
 
 bp = Blueprint("public_admin", __name__)
@@ -33,8 +33,7 @@ LISTERS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 
 
 def _competition() -> Competition | None:
-    wanted = request.args.get("competition", type=int)
-    return db.session.get(Competition, wanted) if wanted else queries.latest_competition()
+    return chosen_competition(request.args.get("competition", type=int))
 
 
 def _district_choices(city_label: str) -> list[tuple[int | None, str]]:
@@ -51,13 +50,9 @@ def index():
     competition = _competition()
     if competition is None:
         return render_page_or_block("public/admin/index.html", "content", competition=None)
-    pending = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Objection)
-        .where(Objection.competition_id == competition.id, Objection.status == ObjectionStatus.PENDING,
-               services.objection_scope_clause(current_user))
-    )
     return render_page_or_block(
-        "public/admin/index.html", "content", competition=competition, now=utcnow(), pending=pending,
+        "public/admin/index.html", "content", competition=competition, now=utcnow(),
+        pending=queries.pending_objections(current_user, competition),
         timeline=queries.timeline(competition),
         announcements=queries.announcements(competition),
     )
@@ -71,13 +66,9 @@ def listings_xlsx():
     now = utcnow()
     return xlsx_response(
         "公示.xlsx", "公示", ["阶段", "范围", "开始日期", "结束日期", "天数", "状态", "公示说明"],
-        ([l.stage.label, l.scope_label, l.first_day, l.last_day, l.days, _period_state(l, now), l.note or ""]
+        ([l.stage.label, l.scope_label, l.first_day, l.last_day, l.days, l.state(now), l.note or ""]
          for l in services.listings_of(competition)),
     )
-
-
-def _period_state(listing: Listing, now) -> str:
-    return "公示中" if listing.is_open(now) else ("未开始" if listing.opens_at > now else "已结束")
 
 
 @bp.route("/admin/public/announcements.xlsx")
@@ -125,7 +116,7 @@ def announcement_form(competition_id: int | None = None, announcement_id: int | 
     if item is not None:
         form.district_id.choices = [(item.district_id, item.publisher_label)]
         if request.method == "GET":
-            services._check_announcement_scope(current_user, item.district)
+            services.check_announcement_scope(current_user, item.district)
     if form.validate_on_submit():
         district = db.session.get(District, form.district_id.data) if form.district_id.data else None
         ok, _ = attempt(lambda: services.save_announcement(
@@ -144,9 +135,9 @@ def announcement_form(competition_id: int | None = None, announcement_id: int | 
 def announcement_delete(announcement_id: int):
     item = db.get_or_404(Announcement, announcement_id)
     competition_id = item.competition_id
-    services.delete_announcement(item, by=current_user)
-    db.session.commit()
-    flash("公告已删除。", "success")
+    ok, _ = attempt(lambda: services.delete_announcement(item, by=current_user))
+    if ok:
+        flash("公告已删除。", "success")
     return redirect(url_for("public_admin.index", competition=competition_id), 303)
 
 
@@ -185,7 +176,6 @@ def objections_xlsx():
     def filer(o: Objection) -> list[str]:
         return [o.filer_name or "", o.filer_phone or ""] if services.can_resolve(current_user, o) else ["（区县核实）", ""]
 
-
     return xlsx_response(
         "异议.xlsx", "异议",
         ["查询码", "提交时间", "公示", "编号", "教师", "学校", "异议理由", "异议人", "联系电话", "状态", "弄虚作假",
@@ -203,14 +193,11 @@ def objection(objection_id: int):
     """R-PUB-2: read one objection and resolve it (dismissed / upheld, upheld for fraud disqualifies)."""
     item = db.session.scalar(
         sa.select(Objection).where(Objection.id == objection_id)
-        .options(joinedload(Objection.entry).joinedload(Entry.school).joinedload(School.district))
+        .options(joinedload(Objection.entry).joinedload(Entry.school).joinedload(School.district),
+                 joinedload(Objection.listing).joinedload(Listing.stage), joinedload(Objection.resolved_by))
     ) or abort(404)
-    if not current_user.can_manage_school(item.entry.school):
-        raise NotAllowed("该异议涉及的教师不在您的管理范围内。")
+    resolver = services.objection_access(current_user, item, resolving=request.method == "POST")
     form = ResolveForm()
-    resolver = services.can_resolve(current_user, item)
-    if request.method == "POST" and not resolver:
-        raise NotAllowed("处理异议不在学校的权限范围内：异议由区县或市教育局核实处理，学校回避。")
     if form.validate_on_submit():
         ok, redraws = attempt(lambda: services.resolve_objection(
             item, by=current_user, outcome=ObjectionStatus(form.outcome.data), note=form.note.data, fraud=form.fraud.data), form)
@@ -231,11 +218,6 @@ def _resolved_message(item: Objection, redraws: list) -> Markup | str:
         text += f"{item.entry.name} 已被取消参赛资格。"
     if not redraws:
         return text
-    links = []
-    for draw in redraws:
-        label = escape(getattr(draw, "title", f"#{draw.id}"))
-        if endpoint_exists("advancement.draw_public"):
-            links.append(Markup('<a href="{}">{}</a>').format(url_for("advancement.draw_public", draw_id=draw.id), label))
-        else:
-            links.append(label)
+    links = [Markup('<a href="{}">{}</a>').format(url_for("advancement.draw_public", draw_id=d.id), d.title)
+             for d in redraws]
     return Markup("{} 已公告重新抽取：{}").format(text, Markup("、").join(links))

@@ -1,12 +1,12 @@
 """Forms of the public domain. Rules live in services; these carry fields, CSRF and lengths."""
 from __future__ import annotations
 
-
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.public.models import ObjectionStatus
+from app.public.services import MAX_LISTING_DAYS
 
 
 def _optional_int(value):
@@ -33,7 +33,8 @@ class ListingForm(FlaskForm):
     start = DateField("公示开始日期", validators=[InputRequired("请选择公示开始日期。")],
                       description="从当天 0:00（北京时间）开始。")
     days = IntegerField("公示天数", validators=[InputRequired("请填写公示天数。"),
-                                             NumberRange(min=1, max=30, message="公示天数应为 1–30 天。")])
+                                             NumberRange(min=1, max=MAX_LISTING_DAYS,
+                                                         message=f"公示天数应为 1–{MAX_LISTING_DAYS} 天。")])
     note = TextAreaField("公示说明", validators=[Optional(), Length(max=2000)],
                          description="例如受理异议的单位与方式；显示在公示页上方。")
 

@@ -11,14 +11,14 @@ from app.competitions.models import Competition, Entry, Stage
 from app.enums import LabelledEnum
 from app.extensions import db
 from app.orgs.models import District
-from app.timeutil import BEIJING, utcnow
+from app.timeutil import to_beijing, utcnow
 
 
 class Listing(db.Model):
     """A public listing (公示) of one stage's list, city-wide (``district_id`` None) or for one district.
 
     The period runs from ``opens_at`` for ``days`` days (R-PUB-2, default Competition.listing_days);
-    ``closes_at`` is stored so that "open now" is one indexed comparison.
+    ``closes_at`` (= ``opens_at`` + ``days``) is stored beside them by :func:`app.public.services.open_listing`.
     """
 
     __tablename__ = "public_listings"
@@ -40,15 +40,19 @@ class Listing(db.Model):
 
     @property
     def first_day(self) -> date:
-        return (self.opens_at + BEIJING).date()
+        return to_beijing(self.opens_at).date()
 
     @property
     def last_day(self) -> date:
         """The last Beijing calendar day of the period (it closes at 00:00 the day after)."""
-        return (self.closes_at + BEIJING - timedelta(seconds=1)).date()
+        return to_beijing(self.closes_at - timedelta(seconds=1)).date()
 
     def is_open(self, at: datetime) -> bool:
         return self.opens_at <= at < self.closes_at
+
+    def state(self, at: datetime) -> str:
+        """The period as people read it at ``at``: 未开始, 公示中 or 已结束."""
+        return "公示中" if self.is_open(at) else ("未开始" if at < self.opens_at else "已结束")
 
     @property
     def scope_label(self) -> str:

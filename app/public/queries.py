@@ -7,12 +7,15 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
+from app.advancement.models import Draw, DrawPurpose
+from app.advancement.services import shortlist
+from app.auth.models import User
 from app.competitions.models import AdvanceRoute, Competition, Entry, Stage, StageKind
 from app.competitions.queries import competitors_stmt
 from app.extensions import db
 from app.orgs.models import School
-from app.public.models import Announcement, Listing
-from app.public.services import listings_of
+from app.public.models import Announcement, Listing, Objection, ObjectionStatus
+from app.public.services import listings_of, objection_scope_clause
 
 PAGE_SIZE = 100
 
@@ -34,21 +37,26 @@ class PublicRow:
     draw_id: int | None = None
 
 
-def latest_competition() -> Competition | None:
-    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+def pending_objections(user: User, competition: Competition) -> int:
+    """How many objections in ``user``'s scope wait for a decision (R-PUB-2)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Objection.id))
+        .where(Objection.competition_id == competition.id, Objection.status == ObjectionStatus.PENDING,
+               objection_scope_clause(user))
+    )
 
 
-def announcements(competition: Competition, limit: int | None = None) -> list[Announcement]:
-    stmt = (sa.select(Announcement).where(Announcement.competition_id == competition.id)
-            .options(joinedload(Announcement.district))
-            .order_by(Announcement.pinned.desc(), Announcement.published_at.desc(), Announcement.id.desc()))
-    if limit:
-        stmt = stmt.limit(limit)
-    return list(db.session.scalars(stmt))
+def announcements(competition: Competition) -> list[Announcement]:
+    """R-PUB-1: the competition's announcements, pinned first, newest first."""
+    return list(db.session.scalars(
+        sa.select(Announcement).where(Announcement.competition_id == competition.id)
+        .options(joinedload(Announcement.district))
+        .order_by(Announcement.pinned.desc(), Announcement.published_at.desc(), Announcement.id.desc())
+    ))
 
 
 def timeline(competition: Competition) -> list[tuple[Stage, list[Listing]]]:
-    """The three stages in order, each with its listings (city-wide first)."""
+    """R-PUB-1: the three stages in order, each with its listings (city-wide first)."""
     listings = listings_of(competition)
     return [(stage, [l for l in listings if l.stage_id == stage.id]) for stage in competition.stages]
 
@@ -58,16 +66,16 @@ def published_listings(listings: list[Listing], stage: Stage, now: datetime) -> 
     return [l for l in listings if l.stage_id == stage.id and l.opens_at <= now]
 
 
-def covered_district_ids(published: list[Listing]) -> set[int] | None:
-    """None when a city-wide listing is out (every district), else the districts whose listing is out."""
-    if any(l.district_id is None for l in published):
+def covered_district_ids(listings: list[Listing]) -> set[int] | None:
+    """The districts ``listings`` cover: None when one is city-wide (every district)."""
+    if any(l.district_id is None for l in listings):
         return None
-    return {l.district_id for l in published}
+    return {l.district_id for l in listings}
 
 
 def listing_rows(stage: Stage, *, districts: set[int] | None, q: str = "", district_id: int | None = None,
                  school_id: int | None = None, page: int = 1) -> tuple[list[PublicRow], bool]:
-    """One page of the stage's public list, filtered; returns (rows, has_more).
+    """R-PUB-1: one page of the stage's public list, filtered; returns (rows, has_more).
 
     Preliminary: the competitors (``competitors_stmt``). Semifinal/final: advancement's shortlist, with
     推荐/抽取 and the draw of each drawn teacher.
@@ -90,8 +98,6 @@ def listing_rows(stage: Stage, *, districts: set[int] | None, q: str = "", distr
                 .limit(PAGE_SIZE + 1).offset(start))
         rows = [public_row_of(entry) for entry in db.session.scalars(stmt)]
     else:
-        from app.advancement.services import shortlist
-
         advanced = shortlist(stage, scope=sa.and_(*conditions) if conditions else None)[start:start + PAGE_SIZE + 1]
         rows = [public_row_of(r.entry, r.route, r.draw_id) for r in advanced]
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
@@ -104,11 +110,10 @@ def public_row_of(entry: Entry, route=None, draw_id=None) -> PublicRow:
                      group=entry.group.label, route=route, draw_id=draw_id)
 
 
-def public_row(stage: Stage, number: int) -> PublicRow | None:
-    """The listed teacher with entrant number ``number`` in ``stage``, or None."""
-    entry = db.session.scalar(competitors_stmt(stage).where(Entry.entrant_number == number)
-                              .options(joinedload(Entry.school).joinedload(School.district), joinedload(Entry.subject)))
-    return public_row_of(entry) if entry is not None else None
+def listed_entry(stage: Stage, number: int) -> Entry | None:
+    """The listed teacher numbered ``number`` in ``stage`` (with what :func:`public_row_of` reads), or None."""
+    return db.session.scalar(competitors_stmt(stage).where(Entry.entrant_number == number)
+                             .options(joinedload(Entry.school).joinedload(School.district), joinedload(Entry.subject)))
 
 
 @dataclass(frozen=True)
@@ -131,12 +136,8 @@ def disqualified(competition: Competition) -> list[Disqualified]:
     return [Disqualified(n, name, school, note or "", at) for n, name, school, note, at in rows]
 
 
-def stage_draws(stage: Stage) -> list:
-    """The advancement draws of ``stage`` (originals and their re-draws), for links to the public records."""
-    try:
-        from app.advancement.models import Draw, DrawPurpose
-    except ImportError:  # pragma: no cover - advancement always ships its model
-        return []
+def stage_draws(stage: Stage) -> list[Draw]:
+    """R-PUB-1: the advancement draws of ``stage`` (originals and their re-draws), for links to their records."""
     return list(db.session.scalars(
         sa.select(Draw).where(Draw.stage_id == stage.id, Draw.purpose == DrawPurpose.ADVANCEMENT).order_by(Draw.id)
     ))

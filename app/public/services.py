@@ -6,9 +6,12 @@ import secrets
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
+from app.advancement.models import Draw
+from app.advancement.services import handle_disqualification
 from app.audit.services import record
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.competitions.models import Competition, Entry, Stage
 from app.competitions.queries import competitors_stmt
 from app.errors import DomainError, NotAllowed
@@ -17,19 +20,11 @@ from app.orgs.models import District, School
 from app.public.models import Announcement, Listing, Objection, ObjectionStatus
 from app.timeutil import BEIJING, utcnow
 
-# Short, unambiguous (no 0/O, 1/I/L, U), unguessable: 31**10 ≈ 8×10^14 codes, looked up under a rate limit.
+# Short, unambiguous (no 0/O, 1/I/L, U), unguessable: 30**10 ≈ 6×10^14 codes, looked up under a rate limit.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 TRACKING_LENGTH = 10
 MAX_LISTING_DAYS = 30
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
-
-
-def mask_id_number(id_number: str | None) -> str:
-    """R-PUB-1: an ID number as it may ever appear publicly — first 4 and last 4 kept (3206**********123X)."""
-    text = (id_number or "").strip()
-    if len(text) <= 8:
-        return "*" * len(text)
-    return text[:4] + "*" * (len(text) - 8) + text[-4:]
 
 
 # ---------------------------------------------------------------- listings
@@ -47,13 +42,12 @@ def open_listing(stage: Stage, *, by: User, start: date, days: int | None = None
     The period starts at 00:00 Beijing time on ``start`` and lasts ``days`` days (default the
     competition's ``listing_days``, 5). City admins list anywhere; district admins their own district.
     """
-    own_district = by.role == Role.DISTRICT_ADMIN and district is not None and district.id == by.district_id
-    if not (by.role == Role.CITY_ADMIN or own_district):
+    district_id = district.id if district is not None else None
+    if not by.can_manage_district(district_id):  # None (city-wide): the city only
         raise NotAllowed("只能为本人管理范围内的区县开启公示（全市公示由市教育局开启）。")
     days = stage.competition.listing_days if days is None else days
     if not 1 <= days <= MAX_LISTING_DAYS:
         raise DomainError(f"公示天数应为 1–{MAX_LISTING_DAYS} 天。", field="days")
-    district_id = district.id if district is not None else None
     listing = db.session.scalar(
         sa.select(Listing).where(Listing.stage_id == stage.id, _same_district(district_id))
     )
@@ -87,7 +81,7 @@ def listings_of(competition: Competition) -> list[Listing]:
 
 
 def listing_for(listings: list[Listing], stage: Stage, district_id: int) -> Listing | None:
-    """The listing that covers a school of ``district_id`` in ``stage``: its district's, else the city-wide one."""
+    """R-PUB-2: the listing covering a school of ``district_id`` in ``stage``: its district's, else the city's."""
     own = [l for l in listings if l.stage_id == stage.id and l.district_id == district_id]
     city = [l for l in listings if l.stage_id == stage.id and l.district_id is None]
     return (own or city or [None])[0]
@@ -96,12 +90,10 @@ def listing_for(listings: list[Listing], stage: Stage, district_id: int) -> List
 # ---------------------------------------------------------------- announcements
 
 
-def _check_announcement_scope(by: User, district: District | None) -> None:
-    if by.role == Role.CITY_ADMIN:
-        return
-    if by.role == Role.DISTRICT_ADMIN and district is not None and district.id == by.district_id:
-        return
-    raise NotAllowed("只能发布或修改本人管理范围内的公告（全市公告由市教育局发布）。")
+def check_announcement_scope(by: User, district: District | None) -> None:
+    """R-ROLE-1: the city posts city-wide and anywhere, a district admin for their own district."""
+    if not by.can_manage_district(district.id if district is not None else None):
+        raise NotAllowed("只能发布或修改本人管理范围内的公告（全市公告由市教育局发布）。")
 
 
 def save_announcement(competition: Competition, announcement: Announcement | None, *, by: User, title: str,
@@ -114,7 +106,7 @@ def save_announcement(competition: Competition, announcement: Announcement | Non
         raise DomainError("请填写公告正文。", field="body")
     if announcement is not None:
         district = announcement.district
-    _check_announcement_scope(by, district)
+    check_announcement_scope(by, district)
     before = None
     if announcement is None:
         announcement = Announcement(competition_id=competition.id, district=district, author_id=by.id)
@@ -131,7 +123,7 @@ def save_announcement(competition: Competition, announcement: Announcement | Non
 
 
 def delete_announcement(announcement: Announcement, *, by: User) -> None:
-    _check_announcement_scope(by, announcement.district)
+    check_announcement_scope(by, announcement.district)
     record(by, "announcement.delete", "announcement", announcement.id, f"删除公告：{announcement.title}",
            before={"title": announcement.title}, competition_id=announcement.competition_id,
            district_id=announcement.district_id)
@@ -147,7 +139,7 @@ def new_tracking_code() -> str:
 
 
 def normalise_tracking_code(text: str | None) -> str:
-    """What people type (spaces, dashes, lower case, O for 0 …) → the stored form."""
+    """What people type (spaces, dashes, lower case) → the stored form."""
     return re.sub(r"[^0-9A-Z]", "", (text or "").upper())
 
 
@@ -155,11 +147,16 @@ def find_by_tracking_code(text: str | None) -> Objection | None:
     code = normalise_tracking_code(text)
     if len(code) != TRACKING_LENGTH:
         return None
-    return db.session.scalar(sa.select(Objection).where(Objection.tracking_code == code))
+    return db.session.scalar(
+        sa.select(Objection).where(Objection.tracking_code == code)
+        .options(joinedload(Objection.listing).joinedload(Listing.stage).joinedload(Stage.competition),
+                 joinedload(Objection.entry).joinedload(Entry.school).joinedload(School.district),
+                 joinedload(Objection.entry).joinedload(Entry.subject))
+    )
 
 
 def is_listed(stage: Stage, entry: Entry) -> bool:
-    """Whether ``entry`` is on the list of ``stage`` (a competitor of it, not disqualified)."""
+    """R-PUB-2: whether ``entry`` is on the list of ``stage`` (a competitor of it, not disqualified)."""
     stmt = competitors_stmt(stage).where(Entry.id == entry.id).with_only_columns(Entry.id)
     return db.session.scalar(stmt) is not None
 
@@ -226,8 +223,21 @@ def can_resolve(user: User, objection: Objection) -> bool:
     return user.can_manage_district(objection.entry.school.district_id)
 
 
+def objection_access(user: User, objection: Objection, *, resolving: bool = False) -> bool:
+    """R-ROLE-1: NotAllowed unless the objection's teacher is in ``user``'s scope; returns :func:`can_resolve`.
+
+    ``resolving``: NotAllowed also for those who may only read it (the teacher's school, 回避).
+    """
+    if not user.can_manage_school(objection.entry.school):
+        raise NotAllowed("该异议涉及的教师不在您的管理范围内。")
+    resolver = can_resolve(user, objection)
+    if resolving and not resolver:
+        raise NotAllowed("处理异议不在学校的权限范围内：异议由区县或市教育局核实处理，学校回避。")
+    return resolver
+
+
 def resolve_objection(objection: Objection, *, by: User, outcome: ObjectionStatus, note: str,
-                      fraud: bool = False, now: datetime | None = None) -> list:
+                      fraud: bool = False, now: datetime | None = None) -> list[Draw]:
     """R-PUB-2: dismiss or uphold an objection, with a public note; the audit log names who decided (R-AUD-1).
 
     Upheld for fraud (弄虚作假) disqualifies the teacher with the note as the public note, and — in the
@@ -236,10 +246,7 @@ def resolve_objection(objection: Objection, *, by: User, outcome: ObjectionStatu
     """
     now = now or utcnow()
     entry = objection.entry
-    if not by.can_manage_school(entry.school):
-        raise NotAllowed("该异议涉及的教师不在您的管理范围内。")
-    if not can_resolve(by, objection):
-        raise NotAllowed("处理异议不在学校的权限范围内：异议由区县或市教育局核实处理，学校回避。")
+    objection_access(by, objection, resolving=True)
     if objection.status != ObjectionStatus.PENDING:
         raise DomainError(f"该异议已处理（{objection.status.label}），处理结果不可更改。")
     if outcome not in (ObjectionStatus.DISMISSED, ObjectionStatus.UPHELD):
@@ -264,20 +271,11 @@ def resolve_objection(objection: Objection, *, by: User, outcome: ObjectionStatu
     return disqualify(entry, by=by, note=note, now=now)
 
 
-def disqualify(entry: Entry, *, by: User, note: str, now: datetime) -> list:
+def disqualify(entry: Entry, *, by: User, note: str, now: datetime) -> list[Draw]:
     """R-PUB-2: take the teacher out of the competition with a public note, audited (R-AUD-1)."""
     entry.disqualified_at, entry.disqualified_note = now, note
     db.session.flush()
     record(by, "entry.disqualify", "entry", entry.id, f"取消参赛资格：{entry.entrant_number:04d} {entry.name}",
            before={"disqualified_at": None}, after={"disqualified_at": now, "disqualified_note": note}, reason=note,
            competition_id=entry.competition_id, district_id=entry.school.district_id, school_id=entry.school_id)
-    return release_places(entry, by=by)
-
-
-def release_places(entry: Entry, *, by: User) -> list:
-    """The one integration point with advancement (R-DRAW-2): quotas, shortlists and re-draws."""
-    try:
-        from app.advancement.services import handle_disqualification
-    except ImportError:  # advancement not built yet: competitors_stmt already leaves the teacher out
-        return []
-    return list(handle_disqualification(entry, by=by) or [])
+    return handle_disqualification(entry, by=by)  # quotas, shortlists and re-draws (R-DRAW-2)

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask import abort, current_app, redirect, request, url_for
 from sqlalchemy.orm import joinedload
 
-from app.competitions.models import Competition, Entry, Stage, StageKind
+from app.competitions.models import Competition, Stage, StageKind
+from app.competitions.queries import competitions_stmt
 from app.competitions.services import rules_in_force
 from app.extensions import db, limiter
 from app.orgs.models import District
@@ -21,12 +22,6 @@ from app.web.forms import attempt
 from app.web.render import render_page_or_block, wants_fragment
 
 
-@bp.app_template_filter("mask_id")
-def mask_id_filter(value: str | None) -> str:
-    """R-PUB-1: the only way an ID number may be printed on a public page."""
-    return services.mask_id_number(value)
-
-
 def _filed(response) -> bool:
     return response.status_code == 303
 
@@ -35,7 +30,7 @@ def _filed(response) -> bool:
 @public
 def index():
     """The public home: the competition page when there is one competition, else the list."""
-    competitions = db.session.scalars(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())).all()
+    competitions = db.session.scalars(competitions_stmt()).all()
     if len(competitions) == 1:
         return redirect(url_for("public.competition", competition_id=competitions[0].id))
     return render_page_or_block("public/index.html", "content", competitions=competitions)
@@ -44,6 +39,7 @@ def index():
 @bp.route("/p/competitions/<int:competition_id>")
 @public
 def competition(competition_id: int):
+    """R-PUB-1: the competition page — timeline with listing periods, announcements, disqualifications, rules."""
     competition = db.get_or_404(Competition, competition_id)
     return render_page_or_block(
         "public/competition.html", "content", competition=competition, now=utcnow(),
@@ -56,8 +52,7 @@ def competition(competition_id: int):
 @bp.route("/p/announcements/<int:announcement_id>")
 @public
 def announcement(announcement_id: int):
-    item = db.session.scalar(sa.select(Announcement).where(Announcement.id == announcement_id)
-                             .options(joinedload(Announcement.district))) or abort(404)
+    item = db.get_or_404(Announcement, announcement_id, options=[joinedload(Announcement.district)])
     competition = db.session.get(Competition, item.competition_id)
     return render_page_or_block("public/announcement.html", "content", item=item, competition=competition)
 
@@ -66,9 +61,7 @@ def announcement(announcement_id: int):
 @public
 def listing(stage_id: int):
     """R-PUB-1: the stage's public list with its period, searchable by name, school or number."""
-    stage = db.session.scalar(sa.select(Stage).where(Stage.id == stage_id).options(joinedload(Stage.competition)))
-    if stage is None:
-        abort(404)
+    stage = db.get_or_404(Stage, stage_id, options=[joinedload(Stage.competition)])
     now = utcnow()
     # Districts first: the listings' and rows' districts then come from the identity map, not more queries.
     districts = db.session.scalars(sa.select(District).order_by(District.code)).all()
@@ -82,32 +75,23 @@ def listing(stage_id: int):
         rows, has_more = queries.listing_rows(stage, districts=queries.covered_district_ids(published), q=q,
                                               district_id=district_id, school_id=school_id, page=page)
     full = bool(published) and not wants_fragment()  # the fragment is the results block alone
+    open_now = [l for l in published if l.is_open(now)]  # objections may be filed where a listing is open
     return render_page_or_block(
         "public/listing.html", "results", stage=stage, competition=stage.competition, published=published, now=now,
         rows=rows, has_more=has_more, q=q, district_id=district_id, school_id=school_id, page=page, districts=districts,
-        open_district_ids=_open_district_ids(published, now),
+        open_district_ids=queries.covered_district_ids(open_now),
         draws=queries.stage_draws(stage) if full and stage.kind != StageKind.PRELIMINARY else [],
         disqualified=queries.disqualified(stage.competition) if full else [],
     )
 
 
-def _open_district_ids(published, now) -> set[int] | None:
-    """Districts where objections may be filed now (None = everywhere)."""
-    open_ = [l for l in published if l.is_open(now)]
-    if any(l.district_id is None for l in open_):
-        return None
-    return {l.district_id for l in open_}
-
-
 @bp.route("/p/stages/<int:stage_id>/objections/<int:number>", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config.get("OBJECTION_RATE_LIMIT", "5 per hour;20 per day"), methods=["POST"],
-               deduct_when=_filed)
+@limiter.limit(lambda: current_app.config["OBJECTION_RATE_LIMIT"], methods=["POST"], deduct_when=_filed)
 def objection_form(stage_id: int, number: int):
     """R-PUB-2: file an objection against a listed teacher, during the listing period."""
-    stage = db.get_or_404(Stage, stage_id)
-    row = queries.public_row(stage, number) or abort(404)
-    entry = db.session.get(Entry, row.entry_id)
+    stage = db.get_or_404(Stage, stage_id, options=[joinedload(Stage.competition)])
+    entry = queries.listed_entry(stage, number) or abort(404)
     form = ObjectionForm()
     if form.validate_on_submit():
         ok, objection = attempt(lambda: services.file_objection(
@@ -115,7 +99,8 @@ def objection_form(stage_id: int, number: int):
         if ok:
             return redirect(url_for("public.objection_status", code=objection.tracking_code, new=1), 303)
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("public/objection_form.html", "objection_form", status=status, stage=stage, row=row,
+    return render_page_or_block("public/objection_form.html", "objection_form", status=status, stage=stage,
+                                row=queries.public_row_of(entry),
                                 form=form, listing=services.open_listing_for(stage, entry, utcnow()),
                                 competition=stage.competition)
 
@@ -124,7 +109,7 @@ def objection_form(stage_id: int, number: int):
 @public
 @limiter.limit("60 per minute")
 def track():
-    """Look up an objection by its tracking code (a GET form that works without JS)."""
+    """R-PUB-2: look up an objection by its tracking code (a GET form that works without JS), rate-limited."""
     form = TrackForm(request.args)
     if request.args.get("code") is not None and form.validate():
         objection = services.find_by_tracking_code(form.code.data)

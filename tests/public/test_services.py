@@ -15,6 +15,7 @@ from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.public import services
 from app.public.models import Objection, ObjectionStatus
+from app.rosters.idcard import mask_id_number
 from tests.public.helpers import listed
 
 
@@ -26,9 +27,9 @@ def _file(w, entry=None, **kwargs):
 
 def test_mask_id_number_keeps_first_and_last_four():
     """R-PUB-1 worked example: 3206**********123X."""
-    assert services.mask_id_number("32062119850601123X") == "3206**********123X"
-    assert services.mask_id_number("") == ""
-    assert services.mask_id_number("1234") == "****"
+    assert mask_id_number("32062119850601123X") == "3206**********123X"
+    assert mask_id_number("") == ""
+    assert mask_id_number("1234") == "****"
 
 
 @given(st.text(alphabet=services.TRACKING_ALPHABET, min_size=10, max_size=10))
@@ -53,6 +54,17 @@ def test_open_listing_defaults_to_the_competition_days_from_beijing_midnight(cit
     assert listing.closes_at == datetime(2026, 12, 9, 16, 0)
     assert (listing.first_day, listing.last_day) == (date(2026, 12, 3), date(2026, 12, 9))
     assert listing.is_open(datetime(2026, 12, 9, 15, 59)) and not listing.is_open(datetime(2026, 12, 9, 16, 0))
+
+
+def test_a_listing_reads_not_yet_open_then_open_then_closed(city):
+    """R-PUB-2: a five-day listing from 2026-12-03 (Beijing) is 公示中 from 00:00 on the 3rd to 23:59:59 on the 7th."""
+    w = listed(city, open_listing=False)
+    listing = services.open_listing(w.preliminary, by=city.city_admin, start=date(2026, 12, 3))
+    assert listing.days == 5 and listing.last_day == date(2026, 12, 7)
+    assert listing.state(datetime(2026, 12, 2, 15, 59, 59)) == "未开始"
+    assert listing.state(datetime(2026, 12, 2, 16, 0)) == "公示中"
+    assert listing.state(datetime(2026, 12, 7, 15, 59, 59)) == "公示中"
+    assert listing.state(datetime(2026, 12, 7, 16, 0)) == "已结束"
 
 
 def test_reopening_a_listing_changes_its_period_and_is_audited(city):

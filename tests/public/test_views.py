@@ -220,3 +220,47 @@ def test_admin_tables_export_to_xlsx(client, city, login):
     assert listings[0][:3] == ("阶段", "范围", "开始日期") and listings[1][:2] == ("初赛", "全市") and listings[1][5] == "公示中"
     items = list(load_workbook(io.BytesIO(client.get("/admin/public/announcements.xlsx").data)).active.values)
     assert items[1][:3] == ("公示通知", "市教育局", "否")
+
+
+
+def _statements(client, url) -> int:
+    """SQL statements one GET of ``url`` runs, starting from an empty identity map as a real request does."""
+    seen = []
+
+    def hit(*_args):
+        seen.append(1)
+
+    db.session.remove()
+    sa.event.listen(db.engine, "before_cursor_execute", hit)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", hit)
+    return len(seen)
+
+
+def test_public_pages_run_a_fixed_handful_of_queries(client, city):
+    """No query per row or per lazy relationship: the counts do not grow with the list."""
+    w = listed(city)
+    objection = services.file_objection(w.preliminary, w.entries["central"][0], **FILER)
+    db.session.commit()
+    code, stage_id, number = objection.tracking_code, w.preliminary.id, w.entries["central"][1].entrant_number
+    # stage + competition, districts, listings, rows, disqualified
+    assert _statements(client, f"/p/stages/{stage_id}") <= 5
+    # stage + competition, the listed teacher with school, district and subject, listings
+    assert _statements(client, f"/p/stages/{stage_id}/objections/{number}") <= 3
+    # the objection with its listing, stage, competition, teacher, school, district and subject
+    assert _statements(client, f"/p/objections/{code}") == 1
+
+
+def test_admin_index_offers_edit_only_for_announcements_in_scope(client, city, login):
+    """R-ROLE-1: a district admin edits their district's announcements, not the city's or another district's."""
+    w = listed(city)
+    own = services.save_announcement(w.competition, None, by=city.city_admin, title="东山县通知", body="正文",
+                                     district=city.d1)
+    city_wide = services.save_announcement(w.competition, None, by=city.city_admin, title="全市通知", body="正文")
+    db.session.commit()
+    own_id, city_id = own.id, city_wide.id
+    login(city.district_admin)
+    html = client.get("/admin/public").get_data(as_text=True)
+    assert f"/admin/public/announcements/{own_id}\"" in html and f"/admin/public/announcements/{city_id}\"" not in html
