@@ -50,7 +50,7 @@ def run():
         results = [EntryResult(e.id, Decimal(60) + Decimal(i % 400) / 10, None, e.group, e.subject_id, 5, ())
                    for i, e in enumerate(entries)]
         original = services.stage_results
-        services.stage_results = lambda stage, entry_ids=None: results
+        services.stage_results = lambda stage, entry_ids=None, ranked=True: results
         scope = services.Scope(AwardKind.SEMIFINAL, city.d1.id)
         try:
             def publish_and_undo():

@@ -11,8 +11,6 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
-from typing import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -39,7 +37,7 @@ from app.orgs.models import City, District, School
 from app.public.models import Objection, ObjectionStatus
 from app.rosters.models import StampedList
 from app.rosters.rules import on_time as stamped_on_time
-from app.rosters.rules import roster_deadline
+from app.rosters.rules import participation_rate, roster_deadline, team_of
 from app.timeutil import utcnow
 
 # Certificate codes (R-AW-2): 8 characters from 31 that cannot be confused when read aloud or typed
@@ -137,8 +135,7 @@ def prize_ratios(competition: Competition, kind: StageKind) -> list[Decimal]:
     return [competition.final_first_ratio, competition.final_second_ratio, competition.final_third_ratio]
 
 
-def individual_pools(stage: Stage, district_id: int | None = None,
-                     results: Sequence[EntryResult] | None = None) -> list[Pool]:
+def individual_pools(stage: Stage, district_id: int | None = None) -> list[Pool]:
     """R-AW-1 prizes of a stage, pool by pool, as they would be published now.
 
     Pools: group (× subject when the competition ranks by subject), and for the semifinal only the
@@ -147,14 +144,14 @@ def individual_pools(stage: Stage, district_id: int | None = None,
     competitor counts towards the pool size; those without a result yet get no prize.
     """
     competition = stage.competition
-    if results is None:
-        results = stage_results(stage)
-    by_entry = {r.entry_id: r for r in results}
     stmt = competitors_stmt(stage).options(selectinload(Entry.school).selectinload(School.district),
                                            selectinload(Entry.subject))
     if district_id is not None:
         stmt = stmt.join(School, School.id == Entry.school_id).where(School.district_id == district_id)
     entries = db.session.scalars(stmt).all()
+    # Only these competitors' aggregates, unranked: the stage-wide ranks would be recomputed per pool anyway.
+    results = stage_results(stage, entry_ids=[e.id for e in entries], ranked=False)
+    by_entry = {r.entry_id: r for r in results}
     ratios = prize_ratios(competition, stage.kind)
 
     pools: dict[tuple, Pool] = {}
@@ -236,6 +233,15 @@ class TeamRow:
     school: School
     category: str
 
+    @property
+    def share(self) -> Decimal:
+        """Prize share as shown and published (the ranking itself compares exact fractions)."""
+        return to_percent(self.place.figures.share)
+
+    @property
+    def participation(self) -> Decimal:
+        return to_percent(self.place.figures.participation)
+
 
 def team_preview(competition: Competition) -> dict[str, list[TeamRow]]:
     """R-AW-3 优秀团队奖, central and non-central schools ranked separately (R-GRP-2).
@@ -247,9 +253,9 @@ def team_preview(competition: Competition) -> dict[str, list[TeamRow]]:
     counts = school_counts(competition)
     prized = prized_by_school(competition)
     out: dict[str, list[TeamRow]] = {}
-    for category, central in (("中心校", True), ("非中心校", False)):
+    for category in ("中心校", "非中心校"):
         figures = [TeamFigures(sid, c.competitors, prized.get(sid, 0), c.eligible)
-                   for sid, c in counts.items() if c.school.is_central == central]
+                   for sid, c in counts.items() if team_of(c.school) == category]
         places = rank_teams(figures, competition.team_award_ratio)
         out[category] = [TeamRow(p, counts[p.figures.key].school, category) for p in places]
     return out
@@ -292,11 +298,8 @@ class OrgRow:
 
     @property
     def participation(self) -> Decimal | None:
-        return to_percent_ratio(self.competitors, self.eligible)
-
-
-def to_percent_ratio(numerator: int, denominator: int) -> Decimal | None:
-    return to_percent(Fraction(numerator, denominator)) if denominator else None
+        """R-ROS-1 participation rate, as the rosters domain computes it (eligible = listed − excluded)."""
+        return participation_rate(listed=self.eligible, competing=self.competitors, excluded=0)
 
 
 def organisation_preview(competition: Competition) -> list[OrgRow]:
@@ -390,7 +393,7 @@ def _team_awards(competition: Competition) -> list[Award]:
                 awards.append(Award(
                     prize=Prize.TEAM, school_id=s.id, district_id=s.district_id, recipient=s.name, school_name=s.name,
                     district_name=s.district.name, category=row.category, rank=row.place.rank,
-                    score=to_percent(row.place.figures.share), participation=to_percent(row.place.figures.participation),
+                    score=row.share, participation=row.participation,
                 ))
     return awards
 

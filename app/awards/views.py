@@ -7,8 +7,6 @@ private data (R-PUB-1).
 from __future__ import annotations
 
 from collections import Counter
-from fractions import Fraction
-from typing import Callable
 
 import segno
 import sqlalchemy as sa
@@ -19,31 +17,25 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.models import Role, User
 from app.awards import bp, services
 from app.awards.forms import PublishForm, WithdrawForm
-from app.awards.models import Award, AwardKind, AwardRelease
+from app.awards.models import INDIVIDUAL_PRIZES, Award, AwardKind, AwardRelease
 from app.awards.services import Scope
 from app.competitions.models import Competition
-from app.errors import DomainError, NotFound, get_or_raise
+from app.competitions.queries import chosen_competition
+from app.errors import NotFound, get_or_raise
 from app.extensions import db, limiter
 from app.orgs.models import District, School
 from app.web.access import ADMIN_ROLES, public, roles_required
-from app.web.forms import show_domain_error
+from app.web.forms import attempt
 from app.web.render import render_page_or_block
 from app.web.xlsx import xlsx_response
 
 ORGANISERS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 
 
-@bp.app_template_filter("share_pct")
-def _share_pct(value: Fraction) -> str:
-    """An exact share (Fraction) as a percentage with two decimals: 2/3 → 66.67%."""
-    return f"{services.to_percent(value) * 100:.2f}%"
-
-
-def _competition(competition_id: int | None = None) -> Competition | None:
-    wanted = competition_id or request.args.get("competition", type=int)
-    if wanted:
-        return get_or_raise(Competition, wanted, "没有这个赛事。")
-    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+def _competition() -> Competition | None:
+    """The competition ``?competition=`` names (404 if there is none such), else the newest."""
+    wanted = request.args.get("competition", type=int)
+    return get_or_raise(Competition, wanted, "没有这个赛事。") if wanted else chosen_competition()
 
 
 def _districts_for(user: User) -> list[District]:
@@ -75,6 +67,7 @@ def index():
     """Every award list of the competition the user may see, with its state and what they may do."""
     competition = _competition()
     releases = []
+    sizes: dict[int, int] = {}
     scopes: list[tuple[Scope, str]] = []
     if competition is not None:
         releases = db.session.scalars(
@@ -82,12 +75,17 @@ def index():
             .options(selectinload(AwardRelease.district), selectinload(AwardRelease.published_by))
             .order_by(AwardRelease.published_at.desc())
         ).all()
+        # The number of awards per list in one query (``release.awards`` would load each list's rows).
+        sizes = dict(db.session.execute(
+            sa.select(Award.release_id, sa.func.count()).join(AwardRelease, AwardRelease.id == Award.release_id)
+            .where(AwardRelease.competition_id == competition.id).group_by(Award.release_id)).all())
         if current_user.role in ORGANISERS:
             scopes = [(Scope(AwardKind.SEMIFINAL, d.id), f"{d.name} 复赛个人奖项") for d in _districts_for(current_user)]
             scopes += [(Scope(k), k.label) for k in (AwardKind.FINAL, AwardKind.TEAM, AwardKind.ORGANISATION)]
     live = {r.scope_key: r for r in releases if r.live}
     return render_page_or_block(
-        "awards/index.html", "releases", competition=competition, releases=releases, scopes=scopes, live=live,
+        "awards/index.html", "releases", competition=competition, releases=releases, sizes=sizes, scopes=scopes,
+        live=live,
         can_publish=lambda scope: services.can_publish(current_user, scope),
     )
 
@@ -103,6 +101,7 @@ def _preview_context(competition: Competition, scope: Scope) -> dict:
         context["stage"] = stage
         context["pools"] = services.individual_pools(stage, scope.district_id)
         context["ratios"] = services.prize_ratios(competition, stage.kind)
+        context["prizes"] = INDIVIDUAL_PRIZES
         context["unscored"] = sum(p.unscored for p in context["pools"])
     elif scope.kind == AwardKind.TEAM:
         context["teams"] = services.team_preview(competition)
@@ -116,7 +115,7 @@ def _preview_context(competition: Competition, scope: Scope) -> dict:
 def _organiser_scope(competition_id: int, kind: str, district_id: int | None) -> tuple[Competition, Scope]:
     """The competition and scope of a preview/publish request; previews show unpublished figures, so only
     the organiser of that scope may see them (R-ROLE-1)."""
-    competition = _competition(competition_id)
+    competition = get_or_raise(Competition, competition_id, "没有这个赛事。")
     scope = _scope(services.parse_kind(kind), district_id)
     services.check_publish(current_user, scope)
     return competition, scope
@@ -130,34 +129,18 @@ def preview(competition_id: int, kind: str):
     return render_page_or_block("awards/preview.html", "preview", form=form, **_preview_context(competition, scope))
 
 
-def _commit_if_done(form, action: Callable[[], AwardRelease]) -> AwardRelease | None:
-    """Run a service verb for a valid form and commit once; a rule it refuses (422) goes onto the form
-    and changes nothing; scope refusals (403) and missing records (404) propagate as error pages."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        if error.status_code != 422:
-            raise
-        show_domain_error(form, error)
-        return None
-    db.session.commit()
-    return result
-
-
 @bp.route("/awards/<int:competition_id>/publish/<kind>", methods=["POST"])
 @roles_required(*ORGANISERS)
 def publish(competition_id: int, kind: str):
     form = PublishForm()
     district_id = int(form.district_id.data) if (form.district_id.data or "").isdigit() else None
     competition, scope = _organiser_scope(competition_id, kind, district_id)
-    release = _commit_if_done(form, lambda: services.publish(
-        competition, scope, by=current_user, allow_unscored=bool(form.confirm_unscored.data)))
-    if release is not None:
-        flash(f"已发布{release.title}，共 {len(release.awards)} 项。", "success")
-        return redirect(url_for("awards.release", release_id=release.id), 303)
+    if form.validate_on_submit():
+        done, release = attempt(lambda: services.publish(
+            competition, scope, by=current_user, allow_unscored=bool(form.confirm_unscored.data)), form)
+        if done:
+            flash(f"已发布{release.title}，共 {len(release.awards)} 项。", "success")
+            return redirect(url_for("awards.release", release_id=release.id), 303)
     return render_page_or_block("awards/preview.html", "preview", status=422, form=form,
                                 **_preview_context(competition, scope))
 
@@ -178,12 +161,11 @@ def preview_xlsx(competition_id: int, kind: str):
     elif "teams" in context:
         headers = ["类别", "名次", "学校", "区县", "参赛人数", "获奖人数", "获奖比例", "参赛率", "优秀团队奖"]
         rows = [[category, r.place.rank, r.school.name, r.school.district.name, r.place.figures.competitors,
-                 r.place.figures.prized, services.to_percent(r.place.figures.share),
-                 services.to_percent(r.place.figures.participation), r.place.awarded]
+                 r.place.figures.prized, r.share, r.participation, r.place.awarded]
                 for category, team_rows in context["teams"].items() for r in team_rows]
     else:
         headers = ["类别", "名称", "区县", "名单按时报送", "参赛人数", "应参赛人数", "参赛率", "异议成立", "组织奖"]
-        rows = [[r.category, r.name, r.district.name, "未知" if r.on_time is None else r.on_time, r.competitors,
+        rows = [[r.category, r.name, r.district.name, r.on_time, r.competitors,
                  r.eligible, r.participation, r.upheld, r.awarded] for r in context["orgs"]]
     return xlsx_response(f"{name}.xlsx", scope.kind.label, headers, rows)
 
@@ -246,7 +228,7 @@ def release_xlsx(release_id: int):
 def withdraw(release_id: int):
     item = _release(release_id)
     form = WithdrawForm()
-    if _commit_if_done(form, lambda: services.withdraw(item, form.reason.data, by=current_user)) is not None:
+    if form.validate_on_submit() and attempt(lambda: services.withdraw(item, form.reason.data, by=current_user), form)[0]:
         flash(f"已撤销{item.title}。", "success")
         return redirect(url_for("awards.release", release_id=item.id), 303)
     return _release_page(_release(release_id), form, status=422)

@@ -36,7 +36,7 @@ def stub_results(monkeypatch, scores: dict[int, Decimal | str | None], group: Gr
 
     Ties are exact ties: the item aggregates are empty, so equal aggregates share a rank (R-RANK-1).
     """
-    def fake(stage, *, entry_ids=None):
+    def fake(stage, *, entry_ids=None, ranked=True):
         return [EntryResult(entry_id, None if s is None else Decimal(s), None, group, 0, 3 if s is not None else 0, ())
                 for entry_id, s in scores.items()]
 

@@ -260,3 +260,34 @@ def test_publish_form_carries_its_csrf_token(client, login, city, season, csrf_o
     assert client.post(url, data={"district_id": city.d1.id}).status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AwardRelease)) == 0
     assert client.post(url, data={"district_id": city.d1.id, "csrf_token": token}).status_code == 303
+
+
+def test_index_lists_award_counts_in_the_same_queries_however_many_lists(client, login, city, season):
+    """The award list overview counts each list's awards in one query, not one per list."""
+    competition, _ = season
+    _publish(client, login, city.city_admin, competition, city.d1)
+    url = f"/awards?competition={competition.id}"
+    client.get(url)
+    with _Queries(db.engine) as one:
+        html = client.get(url).get_data(as_text=True)
+    assert '<td class="num">5</td>' in html
+    for _ in range(2):  # withdraw and publish again: three lists, two of them withdrawn
+        release = db.session.scalars(sa.select(AwardRelease).where(AwardRelease.live.is_(True))).one()
+        client.post(f"/awards/releases/{release.id}/withdraw", data={"reason": "成绩更正后重新发布"})
+        _publish(client, login, city.city_admin, competition, city.d1)
+    with _Queries(db.engine) as three:
+        html = client.get(url).get_data(as_text=True)
+    assert html.count('<td class="num">5</td>') == 3
+    assert three.count == one.count
+
+
+def test_preview_states_the_rule_and_each_pool_counts_r_aw_1(client, login, city, season):
+    """10 semifinal competitors at 20% / 30%: 2 first and 3 second prizes, stated and given; no finalists yet."""
+    competition, _ = season
+    login(city.city_admin)
+    html = re.sub(r"\s+", " ", client.get(f"/awards/{competition.id}/preview/semifinal?district={city.d1.id}")
+                  .get_data(as_text=True))
+    assert "一等奖 20%、二等奖 30%" in html
+    assert "应评 一等奖 2，二等奖 3；实评 一等奖 2，二等奖 3" in html
+    final = client.get(f"/awards/{competition.id}/preview/final").get_data(as_text=True)
+    assert "还没有决赛选手" in final
