@@ -1,7 +1,7 @@
 """Time helpers: the database stores naive UTC; people read Beijing time."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 BEIJING = timedelta(hours=8)
 
@@ -18,3 +18,8 @@ def beijing_today() -> date:
 
 def to_beijing(value: datetime | None) -> datetime | None:
     return None if value is None else value + BEIJING
+
+
+def beijing_midnight(day: date) -> datetime:
+    """00:00 Beijing time of ``day`` as the naive UTC the database stores."""
+    return datetime.combine(day, time()) - BEIJING

@@ -5,16 +5,13 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.auth.models import Role
+from app.web.forms import optional_int
 
 
 class LoginForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=128)])
     remember = BooleanField("在此设备上保持登录")
-
-
-def _coerce_optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class UserForm(FlaskForm):
@@ -28,8 +25,8 @@ class UserForm(FlaskForm):
     )
     display_name = StringField("姓名", validators=[DataRequired("请输入姓名。"), Length(max=64)])
     role = SelectField("角色", choices=[(r.value, r.label) for r in Role])
-    district_id = SelectField("所属区县", coerce=_coerce_optional_int, validators=[Optional()])
-    school_id = SelectField("所属学校", coerce=_coerce_optional_int, validators=[Optional()])
+    district_id = SelectField("所属区县", coerce=optional_int, validators=[Optional()])
+    school_id = SelectField("所属学校", coerce=optional_int, validators=[Optional()])
     password = PasswordField(
         "密码", validators=[Optional(), Length(min=8, max=128, message="密码至少8位。")],
         description="新建账号必填；编辑时留空表示不修改。",

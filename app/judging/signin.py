@@ -16,7 +16,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.judging.models import Panel, SignInCode
 from app.judging.services import audit_scope, check_manage
-from app.timeutil import BEIJING, utcnow
+from app.timeutil import beijing_midnight, to_beijing, utcnow
 
 MAX_ATTEMPTS = 5  # wrong PINs before a code is void (the rate limit slows guessing further)
 
@@ -35,8 +35,7 @@ def token_hash(token: str) -> str:
 
 def end_of_beijing_day(now: datetime) -> datetime:
     """Naive UTC instant at which the Beijing day of ``now`` ends (the session's day)."""
-    local = now + BEIJING
-    return datetime(local.year, local.month, local.day) + timedelta(days=1) - BEIJING
+    return beijing_midnight(to_beijing(now).date() + timedelta(days=1))
 
 
 def issue_codes(panel: Panel, *, by: User, now: datetime | None = None) -> list[IssuedCode]:

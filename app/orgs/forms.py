@@ -6,10 +6,7 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from app.orgs.models import SchoolLevel
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from app.web.forms import optional_int
 
 
 class DistrictForm(FlaskForm):
@@ -27,12 +24,12 @@ class SchoolForm(FlaskForm):
         ],
     )
     name = StringField("学校名称", validators=[DataRequired("请输入学校名称。"), Length(max=128)])
-    district_id = SelectField("所属区县", coerce=_optional_int, validators=[DataRequired("请选择区县。")])
+    district_id = SelectField("所属区县", coerce=optional_int, validators=[DataRequired("请选择区县。")])
     level = SelectField("学段", choices=[(lv.value, lv.label) for lv in SchoolLevel])
     is_central = BooleanField("中心校")
     is_township_junior = BooleanField("乡镇中学")
     is_seat = BooleanField("区政府所在地学校")
-    central_school_id = SelectField("所属中心校（村小填写）", coerce=_optional_int)
+    central_school_id = SelectField("所属中心校（村小填写）", coerce=optional_int)
 
 
 class ImportForm(FlaskForm):

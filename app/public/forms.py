@@ -7,10 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.public.models import ObjectionStatus
 from app.public.services import MAX_LISTING_DAYS
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+from app.web.forms import optional_int
 
 
 class ObjectionForm(FlaskForm):
@@ -29,7 +26,7 @@ class TrackForm(FlaskForm):
 
 
 class ListingForm(FlaskForm):
-    district_id = SelectField("公示范围", coerce=_optional_int, validators=[Optional()])
+    district_id = SelectField("公示范围", coerce=optional_int, validators=[Optional()])
     start = DateField("公示开始日期", validators=[InputRequired("请选择公示开始日期。")],
                       description="从当天 0:00（北京时间）开始。")
     days = IntegerField("公示天数", validators=[InputRequired("请填写公示天数。"),
@@ -40,7 +37,7 @@ class ListingForm(FlaskForm):
 
 
 class AnnouncementForm(FlaskForm):
-    district_id = SelectField("发布单位", coerce=_optional_int, validators=[Optional()])
+    district_id = SelectField("发布单位", coerce=optional_int, validators=[Optional()])
     title = StringField("标题", validators=[DataRequired("请填写公告标题。"), Length(max=200)])
     body = TextAreaField("正文", validators=[DataRequired("请填写公告正文。"), Length(max=20000)],
                          render_kw={"rows": 10})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -18,7 +18,7 @@ from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.orgs.models import District, School
 from app.public.models import Announcement, Listing, Objection, ObjectionStatus
-from app.timeutil import BEIJING, utcnow
+from app.timeutil import beijing_midnight, utcnow
 
 # Short, unambiguous (no 0/O, 1/I/L, U), unguessable: 30**10 ≈ 6×10^14 codes, looked up under a rate limit.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -28,11 +28,6 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 # ---------------------------------------------------------------- listings
-
-
-def beijing_midnight(day: date) -> datetime:
-    """00:00 Beijing time of ``day`` as the naive UTC the database stores."""
-    return datetime.combine(day, time()) - BEIJING
 
 
 def open_listing(stage: Stage, *, by: User, start: date, days: int | None = None,

@@ -7,11 +7,13 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.rosters.models import ExemptionReason
+from app.web.forms import optional_int
 
 
 def _optional_int(value):
+    """Lenient: a subject id typed into the inline editor that is not a number reads as "none chosen"."""
     try:
-        return int(value) if value not in (None, "", "None") else None
+        return optional_int(value)
     except (TypeError, ValueError):
         return None
 

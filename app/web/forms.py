@@ -19,6 +19,11 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> None:
         form.form_errors.append(error.message)
 
 
+def optional_int(value) -> int | None:
+    """WTForms ``coerce`` for a select whose empty choice means "none" (an id or None)."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 def attempt(action: Callable[[], Any], form: FlaskForm | None = None) -> tuple[bool, Any]:
     """One request, one transaction: run a service call and commit; on a DomainError roll back.
 
