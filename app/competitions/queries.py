@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.competitions.models import Competition, Entry, EntryStatus, Stage, StageEntrant, StageKind
 from app.extensions import db
@@ -29,6 +30,7 @@ def competitions_stmt() -> sa.Select:
 
 def chosen_competition(competition_id: int | None = None) -> Competition | None:
     """The competition a page asks for (``?competition=``), else the newest; None when there is none."""
+    stages = selectinload(Competition.stages)  # every page reads a deadline or a stage switch
     if competition_id:
-        return db.session.get(Competition, competition_id)
-    return db.session.scalar(competitions_stmt().limit(1))
+        return db.session.get(Competition, competition_id, options=[stages])
+    return db.session.scalar(competitions_stmt().options(stages).limit(1))

@@ -409,10 +409,7 @@ def stamped(competition_id: int, school_id: int):
         item = services.stamped_list(competition.id, school.id)
         if item is None:
             abort(404, description="该学校尚未上传盖章名单。")
-        response = download_response(item.data, item.filename, item.mimetype)
-        response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace("attachment", "inline")
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return download_response(item.data, item.filename, item.mimetype, inline=True)
     form = StampedForm()
     if form.validate_on_submit():
         if attempt(lambda: services.upload_stamped_list(current_user, competition, school, form.file.data.filename or "",

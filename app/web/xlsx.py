@@ -53,14 +53,20 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def download_response(data: bytes, filename: str, mimetype: str = XLSX_MIME) -> Response:
-    """An attachment with a UTF-8 file name (Chinese names survive every browser)."""
+def download_response(data: bytes, filename: str, mimetype: str = XLSX_MIME, *, inline: bool = False) -> Response:
+    """A download with a UTF-8 file name (Chinese names survive every browser).
+
+    ``inline`` shows it in the browser (an uploaded scan), with ``nosniff`` so the browser keeps to
+    the type the server checked and never guesses another.
+    """
     response = Response(data, mimetype=mimetype)
     ascii_name = filename.encode("ascii", "ignore").decode() or "export.xlsx"
     response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+        f"{'inline' if inline else 'attachment'}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     response.headers["Cache-Control"] = "no-store"
+    if inline:
+        response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -11,6 +11,7 @@ from app.audit.models import AuditEntry
 from app.competitions.models import Entry, EntryStatus, StageKind
 from app.extensions import db
 from app.rosters.models import StampedList
+from tests.querycount import count_queries
 from tests.rosters.helpers import id_for, teacher, xlsx_file
 
 
@@ -161,6 +162,7 @@ def test_stamped_upload_is_sniffed_by_content(client, login, city, comp):
     assert stored.mimetype == "image/png" and stored.filename == "scan.png"
     download = client.get(_url(comp, city.central, "/stamped"))
     assert download.data == png and download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Disposition"].startswith("inline;")  # shown in the browser, not saved
     login(city.district_admin)
     board = client.get(f"/rosters/{comp.id}/dashboard")
     assert board.status_code == 200 and "按时" in board.text and "未提交" in board.text
@@ -192,16 +194,8 @@ def test_index_sends_a_single_school_admin_to_the_roster(client, login, city, co
 
 
 def _queries(app, client, url) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
     return len(statements)
 
 
