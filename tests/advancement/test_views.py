@@ -15,6 +15,7 @@ from app.competitions.models import StageEntrant
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.advancement.helpers import SOURCES, freeze_and_confirm, world
+from tests.querycount import count_queries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -204,17 +205,8 @@ def test_quota_and_unit_pages_run_a_fixed_number_of_queries(client, login, city)
     services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
     db.session.commit()
     login(city.district_admin)
-    statements: list[str] = []
-
-    def hit(conn, cursor, statement, *args):
-        statements.append(statement)
-
     for url, most in ((f"/advancement/stages/{w.semifinal.id}/quotas", 8), (f"/advancement/units/{unit.id}", 8)):
         db.session.expunge_all()
-        statements.clear()
-        sa.event.listen(db.engine, "before_cursor_execute", hit)
-        try:
+        with count_queries() as statements:
             assert client.get(url).status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", hit)
         assert len(statements) <= most, (url, statements)

@@ -15,6 +15,7 @@ from app.awards.views import qr_svg
 from app.competitions.models import StageKind
 from app.extensions import db
 from tests.awards.helpers import competitors, stub_results
+from tests.querycount import count_queries
 
 MARK_ID = "110101199001011237"
 MARK_PHONE = "13987650000"
@@ -203,21 +204,6 @@ def test_team_and_organisation_previews_render(client, login, city, season):
     assert "青石镇中心小学" in org and "未按时" in org
 
 
-class _Queries:
-    def __init__(self, engine):
-        self.engine, self.count = engine, 0
-
-    def __enter__(self):
-        sa.event.listen(self.engine, "before_cursor_execute", self._hit)
-        return self
-
-    def __exit__(self, *exc):
-        sa.event.remove(self.engine, "before_cursor_execute", self._hit)
-
-    def _hit(self, *args):
-        self.count += 1
-
-
 @pytest.mark.parametrize("size", [10, 20])
 def test_pages_use_few_queries_whatever_the_number_of_awards(client, login, city, f, monkeypatch, size):
     """≤ 3 queries for the public pages, a constant handful for the admin ones — never one per row."""
@@ -235,9 +221,9 @@ def test_pages_use_few_queries_whatever_the_number_of_awards(client, login, city
         if url.startswith(("/results", "/verify")):
             client.post("/logout")
         client.get(url)  # warm-up (session user load etc. is counted below as well)
-        with _Queries(db.engine) as q:
+        with count_queries() as q:
             assert client.get(url).status_code == 200
-        assert q.count <= budget, (url, q.count)
+        assert len(q) <= budget, (url, len(q))
 
 
 def test_certificate_of_a_teacher_disqualified_after_publication_no_longer_verifies(client, login, city, season):
@@ -268,17 +254,17 @@ def test_index_lists_award_counts_in_the_same_queries_however_many_lists(client,
     _publish(client, login, city.city_admin, competition, city.d1)
     url = f"/awards?competition={competition.id}"
     client.get(url)
-    with _Queries(db.engine) as one:
+    with count_queries() as one:
         html = client.get(url).get_data(as_text=True)
     assert '<td class="num">5</td>' in html
     for _ in range(2):  # withdraw and publish again: three lists, two of them withdrawn
         release = db.session.scalars(sa.select(AwardRelease).where(AwardRelease.live.is_(True))).one()
         client.post(f"/awards/releases/{release.id}/withdraw", data={"reason": "成绩更正后重新发布"})
         _publish(client, login, city.city_admin, competition, city.d1)
-    with _Queries(db.engine) as three:
+    with count_queries() as three:
         html = client.get(url).get_data(as_text=True)
     assert html.count('<td class="num">5</td>') == 3
-    assert three.count == one.count
+    assert len(three) == len(one)
 
 
 def test_preview_states_the_rule_and_each_pool_counts_r_aw_1(client, login, city, season):

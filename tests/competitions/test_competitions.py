@@ -1,17 +1,20 @@
 """R-COMP-1 / R-COMP-2: competitions with stages, deadlines, subjects and every rule setting; the rules in force."""
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
 from app.competitions import services
 from app.competitions.models import Competition, Level, Rounding, StageKind, SubjectKind
 from app.errors import DomainError
 from app.extensions import db
+from tests.querycount import count_queries
 
 
 def _form(**overrides) -> dict:
@@ -127,9 +130,6 @@ def test_only_the_city_admin_changes_competitions(client, login, city, f):
 
 
 def test_competition_list_and_its_export(client, login, city, f):
-    from openpyxl import load_workbook
-    import io
-
     f.gen_competition(name="甲赛事", deadlines={StageKind.PRELIMINARY: date(2026, 12, 2)})
     db.session.commit()
     login(city.school_admin)
@@ -142,16 +142,8 @@ def test_competition_list_and_its_export(client, login, city, f):
 def test_competition_list_loads_every_stage_at_once(client, login, city, f):
     """Each row shows three deadlines: the stages come in one query, not one per competition."""
     def statements(url: str) -> int:
-        seen = []
-
-        def hit(*_args):
-            seen.append(1)
-
-        sa.event.listen(db.engine, "before_cursor_execute", hit)
-        try:
+        with count_queries() as seen:
             assert client.get(url).status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", hit)
         return len(seen)
 
     f.gen_competition(name="甲赛事")

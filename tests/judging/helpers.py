@@ -1,11 +1,8 @@
 """Judging test data: a competition with default forms, a preliminary panel and its competitors."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-
-import sqlalchemy as sa
 
 from app.auth.models import Role, User
 from app.competitions.models import Competition, Entry, Group, Level, Stage, StageKind, Subject
@@ -60,18 +57,3 @@ def preliminary_panel(city, *, judges: int = 3, entries: int = 3, open_: bool = 
 def values(panel: Panel, *scores: str) -> dict[str, str]:
     """Form fields for the panel's items in form order."""
     return {f"item-{item.id}": score for item, score in zip(panel.form.items, scores)}
-
-
-@contextmanager
-def count_queries():
-    """The SQL statements run inside the block (to show a page never runs one query per row)."""
-    hits: list[str] = []
-
-    def hit(conn, cursor, statement, *args):
-        hits.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", hit)
-    try:
-        yield hits
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", hit)

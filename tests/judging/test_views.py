@@ -15,7 +15,8 @@ from app.extensions import db
 from app.judging import services, signin
 from app.judging.models import ItemScore, Panel, ScoreSheet, SheetStatus, SignInCode
 from app.timeutil import utcnow
-from tests.judging.helpers import count_queries, preliminary_panel, values
+from tests.judging.helpers import preliminary_panel, values
+from tests.querycount import count_queries
 
 HX = {"HX-Request": "true"}
 

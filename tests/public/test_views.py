@@ -12,6 +12,7 @@ from app.extensions import db
 from app.public import services
 from app.public.models import Announcement, Listing, Objection, ObjectionStatus
 from tests.public.helpers import listed
+from tests.querycount import count_queries
 
 FILER = {"reason": "该教师的获奖证书系伪造。", "filer_name": "MARK-FILER-李四", "filer_phone": "13812345678"}
 
@@ -225,17 +226,9 @@ def test_admin_tables_export_to_xlsx(client, city, login):
 
 def _statements(client, url) -> int:
     """SQL statements one GET of ``url`` runs, starting from an empty identity map as a real request does."""
-    seen = []
-
-    def hit(*_args):
-        seen.append(1)
-
     db.session.remove()
-    sa.event.listen(db.engine, "before_cursor_execute", hit)
-    try:
+    with count_queries() as seen:
         assert client.get(url).status_code == 200, url
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", hit)
     return len(seen)
 
 
