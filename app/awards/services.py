@@ -27,7 +27,7 @@ from app.awards.rules import (
     rank_teams,
     to_percent,
 )
-from app.competitions.models import Competition, Entry, EntryStatus, Group, Stage, StageKind, StageEntrant, Subject
+from app.competitions.models import Competition, Entry, Group, Stage, StageKind, StageEntrant, Subject
 from app.competitions.queries import competitors_stmt
 from app.errors import DomainError, NotAllowed, NotFound
 from app.extensions import db
@@ -35,9 +35,8 @@ from app.judging.results import EntryResult, stage_results
 from app.judging.scoring import rank_entries
 from app.orgs.models import City, District, School
 from app.public.models import Objection, ObjectionStatus
-from app.rosters.models import StampedList
-from app.rosters.rules import on_time as stamped_on_time
-from app.rosters.rules import participation_rate, roster_deadline, team_of
+from app.rosters.rules import participation_rate, team_of
+from app.rosters.services import SchoolRow, school_stats
 from app.timeutil import utcnow
 
 # Certificate codes (R-AW-2): 8 characters from 31 that cannot be confused when read aloud or typed
@@ -176,26 +175,9 @@ def individual_pools(stage: Stage, district_id: int | None = None) -> list[Pool]
 
 # ---------------------------------------------------------------- team and organisation awards (R-AW-3)
 
-@dataclass
-class SchoolCounts:
-    school: School
-    listed: int
-    competitors: int  # status 参赛 (disqualified teachers stay counted: disqualifying must not raise a share)
-    eligible: int  # listed − excluded
-
-
-def school_counts(competition: Competition) -> dict[int, SchoolCounts]:
-    """Per school with anyone listed: listed, competing and eligible counts (R-ROS-1), in two queries."""
-    competing = sa.func.sum(sa.case((Entry.status == EntryStatus.COMPETING, 1), else_=0))
-    excluded = sa.func.sum(sa.case((Entry.status == EntryStatus.EXCLUDED, 1), else_=0))
-    rows = db.session.execute(
-        sa.select(Entry.school_id, sa.func.count(), competing, excluded)
-        .where(Entry.competition_id == competition.id).group_by(Entry.school_id)
-    ).all()
-    schools = {s.id: s for s in db.session.scalars(
-        sa.select(School).where(School.id.in_([r[0] for r in rows])).options(selectinload(School.district)))}
-    return {sid: SchoolCounts(schools[sid], int(listed), int(comp or 0), int(listed) - int(exc or 0))
-            for sid, listed, comp, exc in rows}
+def _schools_with_teachers(competition: Competition) -> dict[int, SchoolRow]:
+    """R-ROS-1 figures of every school with anyone listed, from the rosters domain (one definition)."""
+    return {row.school.id: row for row in school_stats(None, competition) if row.listed}
 
 
 def prized_by_school(competition: Competition) -> dict[int, int]:
@@ -250,28 +232,15 @@ def team_preview(competition: Competition) -> dict[str, list[TeamRow]]:
     semifinal and final prizes. Each school is its own team; its category is whether it is a central
     school (village schools affiliated to a central school are non-central schools).
     """
-    counts = school_counts(competition)
+    counts = _schools_with_teachers(competition)
     prized = prized_by_school(competition)
     out: dict[str, list[TeamRow]] = {}
     for category in ("中心校", "非中心校"):
-        figures = [TeamFigures(sid, c.competitors, prized.get(sid, 0), c.eligible)
+        figures = [TeamFigures(sid, c.competing, prized.get(sid, 0), c.listed - c.excluded)
                    for sid, c in counts.items() if team_of(c.school) == category]
         places = rank_teams(figures, competition.team_award_ratio)
         out[category] = [TeamRow(p, counts[p.figures.key].school, category) for p in places]
     return out
-
-
-def roster_on_time(competition: Competition) -> dict[int, bool]:
-    """Per school: was its roster submitted on time (R-AW-3 "on-time rosters")?
-
-    The rosters domain records when each school first uploaded its stamped list (R-ROS-5); a list
-    first uploaded on or before the preliminary deadline (Beijing date) is on time. A school without
-    a stamped list has not submitted: it is absent here and never on time.
-    """
-    deadline = roster_deadline(competition)
-    rows = db.session.execute(sa.select(StampedList.school_id, StampedList.first_uploaded_at)
-                              .where(StampedList.competition_id == competition.id))
-    return {sid: stamped_on_time(first, deadline) for sid, first in rows}
 
 
 def upheld_objections_by_school(competition: Competition) -> dict[int, int]:
@@ -308,17 +277,16 @@ def organisation_preview(competition: Competition) -> list[OrgRow]:
     A district qualifies when all its schools with eligible teachers were on time, its own
     participation (summed over its schools) is 100% and no objection against its teachers was upheld.
     """
-    counts = school_counts(competition)
-    on_time = roster_on_time(competition)
+    counts = _schools_with_teachers(competition)
     upheld = upheld_objections_by_school(competition)
     schools: list[OrgRow] = []
     for sid, c in sorted(counts.items(), key=lambda kv: kv[1].school.code):
-        if c.eligible == 0:
+        eligible = c.listed - c.excluded
+        if eligible == 0:
             continue  # e.g. a district-seat school: nobody in scope, nothing to organise
-        ok = on_time.get(sid, False)
-        schools.append(OrgRow("学校", c.school.name, c.school.district, c.school, ok, c.competitors, c.eligible,
+        schools.append(OrgRow("学校", c.school.name, c.school.district, c.school, c.on_time, c.competing, eligible,
                               upheld.get(sid, 0),
-                              deserves_organisation_award(ok, c.competitors, c.eligible, upheld.get(sid, 0))))
+                              deserves_organisation_award(c.on_time, c.competing, eligible, upheld.get(sid, 0))))
     districts: dict[int, list[OrgRow]] = defaultdict(list)
     for row in schools:
         districts[row.district.id].append(row)

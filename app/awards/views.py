@@ -24,6 +24,7 @@ from app.competitions.queries import chosen_competition
 from app.errors import NotFound, get_or_raise
 from app.extensions import db, limiter
 from app.orgs.models import District, School
+from app.rosters.rules import roster_deadline
 from app.web.access import ADMIN_ROLES, public, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block
@@ -108,7 +109,7 @@ def _preview_context(competition: Competition, scope: Scope) -> dict:
         context["missing"] = services.missing_individual_releases(competition)
     else:
         context["orgs"] = services.organisation_preview(competition)
-        context["deadline"] = services.roster_deadline(competition)
+        context["deadline"] = roster_deadline(competition)
     return context
 
 

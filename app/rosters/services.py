@@ -358,7 +358,8 @@ class Totals(Counts):
 
 
 def school_stats(user, competition: Competition, district_id: int | None = None) -> list[SchoolRow]:
-    """R-ROS-1 per school in the user's scope: listed, competing, exempted, excluded, rate, stamped list on time.
+    """R-ROS-1 per school in the user's scope (every school when ``user`` is None, for the awards of
+    R-AW-3): listed, competing, exempted, excluded, rate, stamped list on time (R-ROS-5).
 
     Two queries: the schools with their district and stamped list, then the entries counted per school and
     status together with their open exemption applications (R-ROS-4).
@@ -366,7 +367,8 @@ def school_stats(user, competition: Competition, district_id: int | None = None)
     stmt = (sa.select(School, StampedList.first_uploaded_at)
             .outerjoin(StampedList, sa.and_(StampedList.school_id == School.id,
                                             StampedList.competition_id == competition.id))
-            .where(user.school_scope_clause()).options(joinedload(School.district))
+            .where(user.school_scope_clause() if user is not None else sa.true())
+            .options(joinedload(School.district))
             .order_by(School.district_id, School.code))
     if district_id:
         stmt = stmt.where(School.district_id == district_id)
