@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping, Sequence
 
@@ -340,6 +341,25 @@ def set_current(panel: Panel, position: int, *, by: User) -> None:
         raise DomainError(f"没有第 {position} 号出场的选手。")
     panel.current_position = position
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    school: str
+
+
+def identity_for_judge(entry: Entry, stage: Stage) -> Identity | None:
+    """R-X-1: what a judge's screens may say of a teacher — name and school, or nothing on a blind stage.
+
+    Judge screens render only this, never the entry's own fields, so blindness is decided here, on the server.
+    """
+    return None if stage.blind else Identity(entry.name, entry.school.name)
+
+
+def venue_for_judge(panel: Panel) -> str | None:
+    """R-X-1: the organising school's name, which on a blind stage would tell the teachers' school too."""
+    return panel.unit_school.name if panel.unit_school is not None and not panel.stage.blind else None
 
 
 def is_head(user: User, panel: Panel) -> bool:

@@ -72,8 +72,10 @@ def my_panels():
         if s.status == SheetStatus.SUBMITTED:
             submitted[s.panel_id].append(s.entry_id)
     panels = sorted(panels, key=lambda p: (p.status != PanelStatus.OPEN, p.id))
+    who = {a.entry_id: services.identity_for_judge(a.entry, p.stage) for p in panels for a in p.appearances}
+    venues = {p.id: services.venue_for_judge(p) for p in panels}
     return render_page_or_block("judging/my_panels.html", "queue", panels=panels, sheets=sheets, submitted=submitted,
-                                panel_sheets=panel_sheets)
+                                panel_sheets=panel_sheets, who=who, venues=venues)
 
 
 def _status_context(appearance: Appearance, sheet: ScoreSheet | None, *, error: str | None = None,
@@ -119,7 +121,7 @@ def _score_context(appearance: Appearance, *, typed: dict | None = None, error: 
         status, appearance=appearance, panel=panel, stage=panel.stage, items=items, sheet=sheet, shown=shown,
         index=index, count=len(ordered), item_points=points, editor=services.new_editor_token(),
         prev=ordered[index - 1] if index > 0 else None, next=ordered[index + 1] if index + 1 < len(ordered) else None,
-        blind=panel.stage.blind,
+        blind=panel.stage.blind, who=services.identity_for_judge(appearance.entry, panel.stage),
     )
 
 
@@ -541,6 +543,7 @@ def sheet(sheet_id: int):
     values = {s.item_id: s.value for s in sheet.scores}
     return render_page_or_block("judging/sheet.html", "amend", status=error.status_code if error else 200,
                                 sheet=sheet, panel=sheet.panel, items=sheet.panel.form.items, values=values,
+                                who=services.identity_for_judge(sheet.entry, sheet.panel.stage),
                                 total=services.sheet_total(sheet, sheet.panel.form.items),
                                 error=error.message if error else None, typed=request.form)
 

@@ -295,3 +295,14 @@ class TestStageResults:
         # 99 and 60 dropped: (82 + 85 + 83 + 86 + 84) / 5 = 84
         assert result.aggregate == D("84.00") and result.sheets_submitted == 7 and result.rank == 1
         assert result.item_aggregates[0] == D("42.00")  # 课堂 50%: its own highest and lowest dropped too
+
+
+def test_r_x_1_what_a_judge_may_know_of_a_teacher(city):
+    """R-X-1: name and school on an open stage; nothing (not even the organising school) on a blind one."""
+    s = preliminary_panel(city)
+    teacher = s.appearance(0).entry
+    assert services.identity_for_judge(teacher, s.stage) == services.Identity(teacher.name, teacher.school.name)
+    assert services.venue_for_judge(s.panel) == s.panel.unit_school.name
+    s.stage.blind = True
+    assert services.identity_for_judge(teacher, s.stage) is None
+    assert services.venue_for_judge(s.panel) is None
