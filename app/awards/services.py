@@ -7,7 +7,6 @@ and organisation awards are published by the city.
 """
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +26,7 @@ from app.awards.rules import (
     rank_teams,
     to_percent,
 )
+from app.codes import READABLE_ALPHABET, normalise_code, random_code
 from app.competitions.models import Competition, Entry, Group, Stage, StageKind, StageEntrant, Subject
 from app.competitions.queries import competitors_stmt
 from app.errors import DomainError, NotAllowed, NotFound
@@ -41,7 +41,7 @@ from app.timeutil import utcnow
 
 # Certificate codes (R-AW-2): 8 characters from 31 that cannot be confused when read aloud or typed
 # (no 0/O, 1/I/L); 31⁸ ≈ 8.5 × 10¹¹ possibilities, drawn with ``secrets``.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_ALPHABET = READABLE_ALPHABET
 CODE_LENGTH = 8
 GROUP_ORDER = {g: i for i, g in enumerate(Group)}
 
@@ -307,15 +307,10 @@ def new_codes(count: int) -> list[str]:
     codes: set[str] = set()
     while len(codes) < count:
         wanted = count - len(codes)
-        batch = {"".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(wanted)}
+        batch = {random_code(CODE_LENGTH) for _ in range(wanted)}
         taken = set(db.session.scalars(sa.select(Award.code).where(Award.code.in_(batch))))
         codes |= batch - taken
     return list(codes)
-
-
-def normalise_code(text: str) -> str:
-    """What people type → the stored form: upper case, without spaces or dashes."""
-    return "".join(ch for ch in (text or "").upper() if ch.isalnum())
 
 
 def issuer_for(scope: Scope, district: District | None) -> str:

@@ -19,6 +19,7 @@ from app.awards import bp, services
 from app.awards.forms import PublishForm, WithdrawForm
 from app.awards.models import INDIVIDUAL_PRIZES, Award, AwardKind, AwardRelease
 from app.awards.services import Scope
+from app.codes import normalise_code
 from app.competitions.models import Competition
 from app.competitions.queries import chosen_competition
 from app.errors import NotFound, get_or_raise
@@ -293,7 +294,7 @@ def verify(code: str | None = None):
     """R-AW-2: anyone checks a certificate by its code (typed, or scanned from the QR code)."""
     typed = request.args.get("code")
     if code is None and typed:
-        normal = services.normalise_code(typed)
+        normal = normalise_code(typed)
         if normal:
             return redirect(url_for("awards.verify", code=normal), 303)
     if code is None:

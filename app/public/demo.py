@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.auth.models import Role, User
+from app.codes import random_code
 from app.competitions.models import Competition, Entry, StageEntrant, StageKind
 from app.competitions.queries import competitors_stmt
 from app.extensions import db
@@ -55,6 +56,5 @@ def extend_demo(competition: Competition) -> None:
         entry: Entry = rng.choice(target)
         objection = services.file_objection(preliminary, entry, reason="该教师实际已调离本校，不应在本校名单中参赛。",
                                             filer_name="周先生", filer_phone="13900001234")
-        objection.tracking_code = "".join(rng.choice(services.TRACKING_ALPHABET)
-                                          for _ in range(services.TRACKING_LENGTH))
+        objection.tracking_code = random_code(services.TRACKING_LENGTH, rng.choice)
     db.session.flush()

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -12,6 +11,7 @@ from app.advancement.models import Draw
 from app.advancement.services import handle_disqualification
 from app.audit.services import record
 from app.auth.models import User
+from app.codes import READABLE_ALPHABET, normalise_code, random_code
 from app.competitions.models import Competition, Entry, Stage
 from app.competitions.queries import competitors_stmt
 from app.errors import DomainError, NotAllowed
@@ -21,7 +21,7 @@ from app.public.models import Announcement, Listing, Objection, ObjectionStatus
 from app.timeutil import beijing_midnight, utcnow
 
 # Short, unambiguous (no 0/O, 1/I/L, U), unguessable: 30**10 ≈ 6×10^14 codes, looked up under a rate limit.
-TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_ALPHABET = READABLE_ALPHABET
 TRACKING_LENGTH = 10
 MAX_LISTING_DAYS = 30
 PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -130,12 +130,11 @@ def delete_announcement(announcement: Announcement, *, by: User) -> None:
 
 
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+    """R-PUB-2: the code a filer uses to follow an objection (30**10 ≈ 6×10^14 possibilities)."""
+    return random_code(TRACKING_LENGTH)
 
 
-def normalise_tracking_code(text: str | None) -> str:
-    """What people type (spaces, dashes, lower case) → the stored form."""
-    return re.sub(r"[^0-9A-Z]", "", (text or "").upper())
+normalise_tracking_code = normalise_code
 
 
 def find_by_tracking_code(text: str | None) -> Objection | None:
