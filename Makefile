@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg test-browser bench venv clean
+.PHONY: run test test-pg test-browser bench lint format venv clean
 
 venv: $(STAMP)
 
@@ -29,6 +29,16 @@ test: $(STAMP)
 test-pg: $(STAMP)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser"
+
+## make lint: ruff lint and format check (CI runs it)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make format: apply ruff's formatter and safe fixes
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 ## make bench: the benchmarks under bench/ (figures go into README.md)
 bench: $(STAMP)

@@ -1,4 +1,5 @@
 """Command-line verbs: `flask users create-admin`, `flask demo load`."""
+
 from __future__ import annotations
 
 import click

@@ -3,11 +3,12 @@
 Objection tracking codes (R-PUB-2) and certificate verification codes (R-AW-2) share one alphabet
 with no look-alikes (no 0/O, 1/I/L, U/V) and one reading of what was typed.
 """
+
 from __future__ import annotations
 
 import re
 import secrets
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 READABLE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # 30 characters
 

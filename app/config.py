@@ -1,4 +1,5 @@
 """Configuration: defaults here, then ``instance/config.py``, then the environment."""
+
 from __future__ import annotations
 
 import os
@@ -29,7 +30,7 @@ def normalise_database_url(url: str) -> str:
     """Let operators write plain ``postgresql://`` URLs; the portal talks to PostgreSQL via psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -2,11 +2,12 @@
 
 Deterministic (seeded) so that screenshots, tests and the README describe the same city.
 """
+
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Callable
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,7 +28,12 @@ DEMO_LOGINS = [
     ("judge", "评委", "东山县评委（本人学校：东山县白沙镇中学）"),
 ]
 
-DISTRICTS = [("D01", "城关区", "370902"), ("D02", "东山县", "370921"), ("D03", "西岭县", "370923"), ("D04", "南湖县", "370982")]
+DISTRICTS = [
+    ("D01", "城关区", "370902"),
+    ("D02", "东山县", "370921"),
+    ("D03", "西岭县", "370923"),
+    ("D04", "南湖县", "370982"),
+]
 TOWNS = {
     "D01": ["河口", "柳园", "新桥", "望江"],
     "D02": ["青石", "白沙", "桃源", "龙泉"],
@@ -69,15 +75,25 @@ def _schools(district: District, region: str, rng: random.Random) -> list[tuple[
     school("S01", f"{district.name}实验小学", SchoolLevel.PRIMARY, "seat", is_seat=True)
     school("S02", f"{district.name}{seat}第一中学", SchoolLevel.JUNIOR, "seat", is_seat=True)
     for i, town in enumerate(towns[:3], start=1):
-        central = school(f"C{i:02d}", f"{district.name}{town}镇中心小学", SchoolLevel.PRIMARY, "central", is_central=True)
+        central = school(
+            f"C{i:02d}", f"{district.name}{town}镇中心小学", SchoolLevel.PRIMARY, "central", is_central=True
+        )
         for j in range(2):
             village = school(
-                f"C{i:02d}V{j + 1}", f"{district.name}{town}镇{rng.choice(VILLAGES)}{town[0]}{'村' if j else '庄'}小学",
-                SchoolLevel.PRIMARY, "affiliate",
+                f"C{i:02d}V{j + 1}",
+                f"{district.name}{town}镇{rng.choice(VILLAGES)}{town[0]}{'村' if j else '庄'}小学",
+                SchoolLevel.PRIMARY,
+                "affiliate",
             )
             village.central_school = central
     for i, town in enumerate(towns[:3], start=1):
-        school(f"T{i:02d}", f"{district.name}{town}镇中学", SchoolLevel.JUNIOR, "township", is_township_junior=True)
+        school(
+            f"T{i:02d}",
+            f"{district.name}{town}镇中学",
+            SchoolLevel.JUNIOR,
+            "township",
+            is_township_junior=True,
+        )
     school("N01", f"{district.name}{towns[3]}九年一贯制学校", SchoolLevel.NINE_YEAR, "nine_year")
     return made
 
@@ -89,9 +105,13 @@ def load(teachers: int = 2000, seed: int = 2026) -> Competition:
     city = City(name="清河市")
     db.session.add(city)
     competition = create_competition(
-        "清河市2026年农村中小学教师“以赛促训”教学技能大赛", 2026,
-        deadlines={StageKind.PRELIMINARY: date(2026, 12, 2), StageKind.SEMIFINAL: date(2026, 12, 16),
-                   StageKind.FINAL: date(2026, 12, 30)},
+        "清河市2026年农村中小学教师“以赛促训”教学技能大赛",
+        2026,
+        deadlines={
+            StageKind.PRELIMINARY: date(2026, 12, 2),
+            StageKind.SEMIFINAL: date(2026, 12, 16),
+            StageKind.FINAL: date(2026, 12, 30),
+        },
         description="全员参与、以赛促训：初赛由中心校和乡镇中学组织，复赛由区县组织，决赛由市教育局组织。",
     )
     subjects = {level: [s for s in competition.subjects if s.level == level] for level in Level}
@@ -120,7 +140,9 @@ def load(teachers: int = 2000, seed: int = 2026) -> Competition:
                 level = rng.choice([Level.PRIMARY, Level.JUNIOR])
             else:
                 level = Level.PRIMARY if school.level == SchoolLevel.PRIMARY else Level.JUNIOR
-            subject: Subject = rng.choices(subjects[level], weights=[6, 6, 3] + [1] * (len(subjects[level]) - 3))[0]
+            subject: Subject = rng.choices(
+                subjects[level], weights=[6, 6, 3] + [1] * (len(subjects[level]) - 3)
+            )[0]
             status, reason, award_name, award_year = EntryStatus.COMPETING, None, None, None
             if school.is_seat:
                 status, reason = EntryStatus.EXCLUDED, "区政府所在地学校教师"
@@ -128,13 +150,24 @@ def load(teachers: int = 2000, seed: int = 2026) -> Competition:
                 award_year = rng.choice([2022, 2023, 2024, 2025])
                 award_name = f"{award_year}年{school.district.name}{AWARD}"
                 status, reason = EntryStatus.EXCLUDED, f"近五年获县级及以上教学技能比赛一等奖（{award_year}）"
-            rows.append(Entry(
-                competition=competition, school=school, entrant_number=number, name=_name(rng),
-                id_number=id_number, sex="男" if seq % 2 else "女", birth_date=birth,
-                phone=f"1{rng.choice('35789')}{rng.randrange(10**9):09d}", subject=subject,
-                group=group_for(birth, level, competition.youth_cutoff), status=status, status_reason=reason,
-                award_name=award_name, award_year=award_year,
-            ))
+            rows.append(
+                Entry(
+                    competition=competition,
+                    school=school,
+                    entrant_number=number,
+                    name=_name(rng),
+                    id_number=id_number,
+                    sex="男" if seq % 2 else "女",
+                    birth_date=birth,
+                    phone=f"1{rng.choice('35789')}{rng.randrange(10**9):09d}",
+                    subject=subject,
+                    group=group_for(birth, level, competition.youth_cutoff),
+                    status=status,
+                    status_reason=reason,
+                    award_name=award_name,
+                    award_year=award_year,
+                )
+            )
     db.session.add_all(rows)
 
     d02 = db.session.scalar(sa.select(District).where(District.code == "D02"))
@@ -146,9 +179,19 @@ def load(teachers: int = 2000, seed: int = 2026) -> Competition:
         ("school", Role.SCHOOL_ADMIN, d02, school_admin_school),
         ("judge", Role.JUDGE, d02, judge_school),
     ):
-        user = User(username=username, display_name={"city": "市教育局 赵主任", "district": "东山县教育局 钱科长",
-                                                   "school": "青石镇中心小学 孙校长", "judge": "评委 李老师"}[username],
-                    role=role, district=district, school=school, password_hash="")
+        user = User(
+            username=username,
+            display_name={
+                "city": "市教育局 赵主任",
+                "district": "东山县教育局 钱科长",
+                "school": "青石镇中心小学 孙校长",
+                "judge": "评委 李老师",
+            }[username],
+            role=role,
+            district=district,
+            school=school,
+            password_hash="",
+        )
         user.set_password(DEMO_PASSWORD, method=method)
         db.session.add(user)
     db.session.flush()

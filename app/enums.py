@@ -1,4 +1,5 @@
 """String enums that carry their Chinese label (stored by value, shown by label)."""
+
 from __future__ import annotations
 
 import enum

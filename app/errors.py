@@ -1,4 +1,5 @@
 """The one error type services raise: its message is Chinese and shown to the user as is."""
+
 from __future__ import annotations
 
 

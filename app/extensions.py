@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised in the factory."""
+
 from __future__ import annotations
 
 import enum
@@ -45,6 +46,7 @@ class Base(DeclarativeBase):
             str: sa.String(255),
         },
     )
+
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

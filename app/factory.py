@@ -1,4 +1,5 @@
 """The application factory."""
+
 from __future__ import annotations
 
 import importlib
@@ -52,7 +53,9 @@ def create_app(config: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (registers every table)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -1,4 +1,5 @@
 """Every domain's models, imported once so metadata (Alembic, tests) sees all tables."""
+
 from app.advancement import models as advancement_models  # noqa: F401
 from app.audit import models as audit_models  # noqa: F401
 from app.auth import models as auth_models  # noqa: F401

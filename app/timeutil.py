@@ -1,4 +1,5 @@
 """Time helpers: the database stores naive UTC; people read Beijing time."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta

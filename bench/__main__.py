@@ -1,4 +1,5 @@
 """Run every bench/bench_*.py and print one table; the figures go into README.md by hand."""
+
 from __future__ import annotations
 
 import importlib

@@ -5,6 +5,7 @@ With the database: freezing the semifinal quotas (counts by SQL, allocation, 300
 unit's pool read in one query, drawn, and the draws and drawn entrants stored; and the per-unit
 service path an organiser uses at a draw event (announce + perform).
 """
+
 from __future__ import annotations
 
 import random
@@ -35,11 +36,16 @@ def _pure(sizes: list[int]) -> dict[str, float]:
         start = time.perf_counter()
         quotas = []
         for d in range(DISTRICTS):
-            quotas += policy(units[d * UNITS_PER_DISTRICT:(d + 1) * UNITS_PER_DISTRICT], Decimal("0.30"), Decimal("0.60"))
+            quotas += policy(
+                units[d * UNITS_PER_DISTRICT : (d + 1) * UNITS_PER_DISTRICT], Decimal("0.30"), Decimal("0.60")
+            )
         allocated = time.perf_counter()
         number = 0
         for q in quotas:
-            pool = [PoolEntry(number + i, f"教师{number + i} 某某镇中心小学") for i in range(q.recommended, q.competitors)]
+            pool = [
+                PoolEntry(number + i, f"教师{number + i} 某某镇中心小学")
+                for i in range(q.recommended, q.competitors)
+            ]
             number += q.competitors
             if q.drawn:
                 run_draw(pool, SOURCES, q.drawn)
@@ -63,17 +69,36 @@ def _build_city(sizes: list[int]):
     districts = [District(city=city, code=f"B{d:02d}", name=f"基准{d}县") for d in range(DISTRICTS)]
     db.session.add_all(districts)
     db.session.flush()
-    schools = [School(code=f"B{u:04d}", name=f"基准{u}镇中心小学", district_id=districts[u // UNITS_PER_DISTRICT].id,
-                      level=SchoolLevel.PRIMARY, is_central=True) for u in range(len(sizes))]
+    schools = [
+        School(
+            code=f"B{u:04d}",
+            name=f"基准{u}镇中心小学",
+            district_id=districts[u // UNITS_PER_DISTRICT].id,
+            level=SchoolLevel.PRIMARY,
+            is_central=True,
+        )
+        for u in range(len(sizes))
+    ]
     db.session.add_all(schools)
     db.session.flush()
     rows, number = [], 0
     for school, n in zip(schools, sizes):
         for _ in range(n):
             number += 1
-            rows.append(dict(competition_id=competition.id, school_id=school.id, entrant_number=number,
-                             name=f"教师{number}", id_number=f"B{number:017d}", sex="女", birth_date=date(1985, 1, 1),
-                             subject_id=subject.id, group=Group.PRIMARY_YOUTH, version=1))
+            rows.append(
+                {
+                    "competition_id": competition.id,
+                    "school_id": school.id,
+                    "entrant_number": number,
+                    "name": f"教师{number}",
+                    "id_number": f"B{number:017d}",
+                    "sex": "女",
+                    "birth_date": date(1985, 1, 1),
+                    "subject_id": subject.id,
+                    "group": Group.PRIMARY_YOUTH,
+                    "version": 1,
+                }
+            )
     db.session.execute(sa.insert(Entry), rows)
     admin = User(username="bench-city", display_name="基准", role=Role.CITY_ADMIN, password_hash="")
     db.session.add(admin)
@@ -95,17 +120,21 @@ def _recommend_all(stage) -> None:
     from app.extensions import db
     from app.timeutil import utcnow
 
-    units = {u.unit_school_id: u for u in db.session.scalars(sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id))}
+    units = {
+        u.unit_school_id: u
+        for u in db.session.scalars(sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id))
+    }
     rows, taken = [], {}
-    for entry_id, school_id in db.session.execute(sa.select(Entry.id, Entry.school_id).order_by(Entry.entrant_number)):
+    for entry_id, school_id in db.session.execute(
+        sa.select(Entry.id, Entry.school_id).order_by(Entry.entrant_number)
+    ):
         if taken.get(school_id, 0) < units[school_id].recommended:
             taken[school_id] = taken.get(school_id, 0) + 1
-            rows.append(dict(stage_id=stage.id, entry_id=entry_id, route=AdvanceRoute.RECOMMENDED))
+            rows.append({"stage_id": stage.id, "entry_id": entry_id, "route": AdvanceRoute.RECOMMENDED})
     db.session.execute(sa.insert(StageEntrant), rows)
     for unit in units.values():
         unit.confirmed_at = unit.submitted_at = utcnow()
     db.session.commit()
-
 
 
 def _draw_all(stage, admin) -> int:
@@ -126,25 +155,46 @@ def _draw_all(stage, admin) -> int:
     advanced = sa.select(StageEntrant.entry_id).where(StageEntrant.stage_id == stage.id)
     pools: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
     for entry_id, number, name, school_id, school_name in db.session.execute(
-            sa.select(Entry.id, Entry.entrant_number, Entry.name, School.id, School.name)
-            .join(School, School.id == Entry.school_id)
-            .where(Entry.competition_id == stage.competition_id, Entry.id.not_in(advanced))
-            .order_by(Entry.entrant_number)):
+        sa.select(Entry.id, Entry.entrant_number, Entry.name, School.id, School.name)
+        .join(School, School.id == Entry.school_id)
+        .where(Entry.competition_id == stage.competition_id, Entry.id.not_in(advanced))
+        .order_by(Entry.entrant_number)
+    ):
         pools[school_id].append((entry_id, number, f"{name} {school_name}"))
     rows, picks = [], []
     for unit in units:
         pool = pools[unit.unit_school_id]
-        record = run_draw([PoolEntry(n, label) for _, n, label in pool], SOURCES, unit.drawn, title=f"单位{unit.id}")
-        rows.append(dict(competition_id=stage.competition_id, stage_id=stage.id, purpose=DrawPurpose.ADVANCEMENT,
-                         title=record.title, unit_school_id=unit.unit_school_id, unit_district_id=unit.district_id,
-                         status=DrawStatus.DRAWN, count=unit.drawn,
-                         pool_json=[{"number": e.number, "label": e.label} for e in record.pool],
-                         pool_sha256=record.pool_sha256, sources_announced=[{"name": s[0]} for s in SOURCES],
-                         record_json=record.to_json(), created_by_id=admin.id, announced_at=now, drawn_at=now))
+        record = run_draw(
+            [PoolEntry(n, label) for _, n, label in pool], SOURCES, unit.drawn, title=f"单位{unit.id}"
+        )
+        rows.append(
+            {
+                "competition_id": stage.competition_id,
+                "stage_id": stage.id,
+                "purpose": DrawPurpose.ADVANCEMENT,
+                "title": record.title,
+                "unit_school_id": unit.unit_school_id,
+                "unit_district_id": unit.district_id,
+                "status": DrawStatus.DRAWN,
+                "count": unit.drawn,
+                "pool_json": [{"number": e.number, "label": e.label} for e in record.pool],
+                "pool_sha256": record.pool_sha256,
+                "sources_announced": [{"name": s[0]} for s in SOURCES],
+                "record_json": record.to_json(),
+                "created_by_id": admin.id,
+                "announced_at": now,
+                "drawn_at": now,
+            }
+        )
         picks.append(({n: i for i, n, _ in pool}, record.selected))
-    draw_ids = db.session.scalars(sa.insert(Draw).returning(Draw.id, sort_by_parameter_order=True), rows).all()
-    entrants = [dict(stage_id=stage.id, entry_id=ids[n], route=AdvanceRoute.DRAWN, draw_id=draw_id)
-                for draw_id, (ids, selected) in zip(draw_ids, picks) for n in selected]
+    draw_ids = db.session.scalars(
+        sa.insert(Draw).returning(Draw.id, sort_by_parameter_order=True), rows
+    ).all()
+    entrants = [
+        {"stage_id": stage.id, "entry_id": ids[n], "route": AdvanceRoute.DRAWN, "draw_id": draw_id}
+        for draw_id, (ids, selected) in zip(draw_ids, picks)
+        for n in selected
+    ]
     db.session.execute(sa.insert(StageEntrant), entrants)
     db.session.flush()
     return len(entrants)
@@ -169,13 +219,18 @@ def run():
         start = time.perf_counter()
         units = services.freeze_quotas(stage, by=admin)
         db.session.commit()
-        yield f"DB: freeze semifinal quotas ({TEACHERS:,} teachers, {len(units)} units)", \
-            f"{(time.perf_counter() - start) * 1000:.1f} ms"
+        yield (
+            f"DB: freeze semifinal quotas ({TEACHERS:,} teachers, {len(units)} units)",
+            f"{(time.perf_counter() - start) * 1000:.1f} ms",
+        )
         _recommend_all(stage)
         start = time.perf_counter()
         drawn = _draw_all(stage, admin)
         db.session.commit()
-        yield f"DB: all unit draws, stored ({drawn} drawn teachers)", f"{(time.perf_counter() - start) * 1000:.1f} ms"
+        yield (
+            f"DB: all unit draws, stored ({drawn} drawn teachers)",
+            f"{(time.perf_counter() - start) * 1000:.1f} ms",
+        )
 
     with bench_app():
         from app.advancement import services
@@ -195,5 +250,7 @@ def run():
             db.session.commit()
             times.append(time.perf_counter() - start)
         times.sort()
-        yield "DB: one unit's draw event via services (announce + perform, median of 10)", \
-            f"{times[len(times) // 2] * 1000:.1f} ms"
+        yield (
+            "DB: one unit's draw event via services (announce + perform, median of 10)",
+            f"{times[len(times) // 2] * 1000:.1f} ms",
+        )

@@ -1,6 +1,7 @@
 """Awards at city scale: publish a district's semifinal list (600 competitors: pools, ranks, prizes,
 snapshot rows, codes), then render the public results page, a verification and the certificate pages (one QR
 code each)."""
+
 from __future__ import annotations
 
 import statistics
@@ -44,15 +45,20 @@ def run():
         schools = [city.central, city.affiliate] + [factories.gen_school(city.d1) for _ in range(10)]
         entries = []  # batches with different birth dates: gen_entry's ID sequence wraps at 500 per birth date
         for batch in range(COMPETITORS // 100):
-            entries += competitors(competition, StageKind.SEMIFINAL, schools, 100, birth=date(1985, 6, 1 + batch))
+            entries += competitors(
+                competition, StageKind.SEMIFINAL, schools, 100, birth=date(1985, 6, 1 + batch)
+            )
         db.session.commit()
         # Results as the judging domain reports them (its own cost is in bench_judging).
-        results = [EntryResult(e.id, Decimal(60) + Decimal(i % 400) / 10, None, e.group, e.subject_id, 5, ())
-                   for i, e in enumerate(entries)]
+        results = [
+            EntryResult(e.id, Decimal(60) + Decimal(i % 400) / 10, None, e.group, e.subject_id, 5, ())
+            for i, e in enumerate(entries)
+        ]
         original = services.stage_results
         services.stage_results = lambda stage, entry_ids=None, ranked=True: results
         scope = services.Scope(AwardKind.SEMIFINAL, city.d1.id)
         try:
+
             def publish_and_undo():
                 services.publish(competition, scope, by=city.city_admin)
                 db.session.rollback()
@@ -75,5 +81,11 @@ def run():
             session["_user_id"] = admin_id
             session["_fresh"] = True
         batch = f"/awards/releases/{release_id}/certificates"
-        yield f"certificates page, all {len(release_awards)} (QR each)", _ms(lambda: _get(client, batch), repeat=3)
-        yield "certificates page, one school's batch", _ms(lambda: _get(client, f"{batch}?school={big_school.id}"))
+        yield (
+            f"certificates page, all {len(release_awards)} (QR each)",
+            _ms(lambda: _get(client, batch), repeat=3),
+        )
+        yield (
+            "certificates page, one school's batch",
+            _ms(lambda: _get(client, f"{batch}?school={big_school.id}")),
+        )

@@ -1,4 +1,5 @@
 """Server-side time per judge autosave (R-SCORE-2): one item changed, version checked, status block rendered."""
+
 from __future__ import annotations
 
 import statistics
@@ -47,11 +48,16 @@ def run():
         versions: dict[tuple[int, int], int] = {}
         for n in range(SAVES):
             c, a = n % len(clients), appearance_ids[(n // len(clients)) % len(appearance_ids)]
-            form = {f"item-{items[n % len(items)]}": str(60 + n % 40), "version": str(versions.get((c, a), 0)),
-                    "editor": f"bench{c}"}
+            form = {
+                f"item-{items[n % len(items)]}": str(60 + n % 40),
+                "version": str(versions.get((c, a), 0)),
+                "editor": f"bench{c}",
+            }
             with app.app_context():  # a fresh context per request, as in production (no shared ``g``)
                 statements.clear()
-                response = clients[c].post(f"/judging/score/{a}/autosave", data=form, headers={"HX-Request": "true"})
+                response = clients[c].post(
+                    f"/judging/score/{a}/autosave", data=form, headers={"HX-Request": "true"}
+                )
                 counts.append(len(statements))
             assert response.status_code == 200, (n, response.status_code)
             versions[(c, a)] = versions.get((c, a), 0) + 1

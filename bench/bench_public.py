@@ -1,4 +1,5 @@
 """Public pages on the demo city (~2,000 teachers): server time and SQL statements per page (R-PUB-1)."""
+
 from __future__ import annotations
 
 import statistics

@@ -1,12 +1,13 @@
 """A throw-away app on a temporary SQLite file (or DATABASE_URL) for benchmarks."""
+
 from __future__ import annotations
 
 import os
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Callable
 
 from app import create_app
 from app.extensions import db, limiter
@@ -17,8 +18,16 @@ def bench_app():
     """An app context on a fresh schema; dropped afterwards."""
     folder = tempfile.mkdtemp(prefix="bench-")
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True, "SERVER_NAME": "localhost",
-                      "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "SERVER_NAME": "localhost",
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
     limiter.enabled = False
     with app.app_context():
         db.drop_all()

@@ -3,6 +3,7 @@
 Set TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) for the
 PostgreSQL pass; the default is a SQLite file in a temporary folder.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,14 +21,16 @@ from tests import factories
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False,
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing; production uses scrypt
-        "SERVER_NAME": "localhost",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast hashing; production uses scrypt
+            "SERVER_NAME": "localhost",
+        }
+    )
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:

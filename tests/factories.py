@@ -1,4 +1,5 @@
 """One-line builders of test data (CTFd-style gen_*). Each flushes; tests commit if they need to."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,10 +27,19 @@ def gen_district(code: str | None = None, name: str | None = None) -> District:
     return district
 
 
-def gen_school(district: District, *, code: str | None = None, name: str | None = None,
-               level: SchoolLevel = SchoolLevel.PRIMARY, central: School | None = None, **flags) -> School:
+def gen_school(
+    district: District,
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    level: SchoolLevel = SchoolLevel.PRIMARY,
+    central: School | None = None,
+    **flags,
+) -> School:
     n = next(_seq)
-    school = School(code=code or f"S{n:04d}", name=name or f"测试学校{n}", district=district, level=level, **flags)
+    school = School(
+        code=code or f"S{n:04d}", name=name or f"测试学校{n}", district=district, level=level, **flags
+    )
     if central is not None:
         school.central_school = central
     db.session.add(school)
@@ -37,12 +47,25 @@ def gen_school(district: District, *, code: str | None = None, name: str | None 
     return school
 
 
-def gen_user(role: Role, *, username: str | None = None, district: District | None = None,
-             school: School | None = None, password: str = "secret-pass", active: bool = True) -> User:
+def gen_user(
+    role: Role,
+    *,
+    username: str | None = None,
+    district: District | None = None,
+    school: School | None = None,
+    password: str = "secret-pass",
+    active: bool = True,
+) -> User:
     n = next(_seq)
-    user = User(username=username or f"{role.value}{n}", display_name=f"{role.label}{n}", role=role,
-                district=district or (school.district if school else None), school=school, active=active,
-                password_hash="")
+    user = User(
+        username=username or f"{role.value}{n}",
+        display_name=f"{role.label}{n}",
+        role=role,
+        district=district or (school.district if school else None),
+        school=school,
+        active=active,
+        password_hash="",
+    )
     user.set_password(password, method="pbkdf2:sha256:1000")
     db.session.add(user)
     db.session.flush()
@@ -60,19 +83,39 @@ def subject(competition: Competition, level: Level = Level.PRIMARY, name: str = 
 _id_seq = count(1)
 
 
-def gen_entry(competition: Competition, school: School, *, name: str | None = None, birth: date = date(1985, 6, 1),
-              sex: str = "女", subject_: Subject | None = None, status: EntryStatus = EntryStatus.COMPETING,
-              id_number: str | None = None, number: int | None = None, **fields) -> Entry:
+def gen_entry(
+    competition: Competition,
+    school: School,
+    *,
+    name: str | None = None,
+    birth: date = date(1985, 6, 1),
+    sex: str = "女",
+    subject_: Subject | None = None,
+    status: EntryStatus = EntryStatus.COMPETING,
+    id_number: str | None = None,
+    number: int | None = None,
+    **fields,
+) -> Entry:
     """A roster entry with a valid, unique ID number derived from ``birth`` and ``sex``."""
     from app.rosters.idcard import make_id_number
 
     n = next(_id_seq)
-    subject_ = subject_ or subject(competition, Level.PRIMARY if school.level == SchoolLevel.PRIMARY else Level.JUNIOR)
+    subject_ = subject_ or subject(
+        competition, Level.PRIMARY if school.level == SchoolLevel.PRIMARY else Level.JUNIOR
+    )
     seq = (n * 2 + (1 if sex == "男" else 0)) % 1000
     entry = Entry(
-        competition=competition, school=school, entrant_number=number or n, name=name or f"教师{n}",
-        id_number=id_number or make_id_number("370921", birth, seq), sex=sex, birth_date=birth,
-        subject=subject_, group=group_for(birth, subject_.level, competition.youth_cutoff), status=status, **fields,
+        competition=competition,
+        school=school,
+        entrant_number=number or n,
+        name=name or f"教师{n}",
+        id_number=id_number or make_id_number("370921", birth, seq),
+        sex=sex,
+        birth_date=birth,
+        subject=subject_,
+        group=group_for(birth, subject_.level, competition.youth_cutoff),
+        status=status,
+        **fields,
     )
     db.session.add(entry)
     db.session.flush()
@@ -100,11 +143,19 @@ def gen_city() -> SmallCity:
     d1, d2 = gen_district("D01", "东山县"), gen_district("D02", "西岭县")
     central = gen_school(d1, code="D01-C01", name="青石镇中心小学", is_central=True)
     affiliate = gen_school(d1, code="D01-C01V1", name="青石镇前村小学", central=central)
-    township = gen_school(d1, code="D01-T01", name="青石镇中学", level=SchoolLevel.JUNIOR, is_township_junior=True)
+    township = gen_school(
+        d1, code="D01-T01", name="青石镇中学", level=SchoolLevel.JUNIOR, is_township_junior=True
+    )
     seat = gen_school(d1, code="D01-S01", name="东山县实验小学", is_seat=True)
     other = gen_school(d2, code="D02-C01", name="松岭镇中心小学", is_central=True)
     small = SmallCity(
-        d1=d1, d2=d2, central=central, affiliate=affiliate, township=township, seat=seat, other_school=other,
+        d1=d1,
+        d2=d2,
+        central=central,
+        affiliate=affiliate,
+        township=township,
+        seat=seat,
+        other_school=other,
         city_admin=gen_user(Role.CITY_ADMIN, username="city"),
         district_admin=gen_user(Role.DISTRICT_ADMIN, username="district", district=d1),
         other_district_admin=gen_user(Role.DISTRICT_ADMIN, username="district2", district=d2),

@@ -1,4 +1,5 @@
 """Counting SQL statements, for the tests that show a page never runs one query per row."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

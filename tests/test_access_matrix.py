@@ -1,4 +1,5 @@
 """R-ROLE-1 as a matrix: every endpoint declares its access, and the server enforces it for each role."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ def _endpoints(app):
         for arg in rule.arguments:
             converter = rule._converters[arg].__class__.__name__
             values[arg] = 987654 if "Integer" in converter else "zz-none"
-        url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m, values=values: str(values[m.group(1)]), rule.rule)
         out.append((rule.endpoint, url, sorted(rule.methods - {"HEAD", "OPTIONS"})))
     return out
 
@@ -61,8 +62,12 @@ def test_anonymous_htmx_request_gets_hx_redirect_not_a_login_page(client):
 
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_is_refused_where_it_is_not_allowed(app, client, city, login, role):
-    user = {Role.CITY_ADMIN: city.city_admin, Role.DISTRICT_ADMIN: city.district_admin,
-            Role.SCHOOL_ADMIN: city.school_admin, Role.JUDGE: city.judge}[role]
+    user = {
+        Role.CITY_ADMIN: city.city_admin,
+        Role.DISTRICT_ADMIN: city.district_admin,
+        Role.SCHOOL_ADMIN: city.school_admin,
+        Role.JUDGE: city.judge,
+    }[role]
     login(user)
     refused = allowed = 0
     for endpoint, url, methods in _endpoints(app):
@@ -74,7 +79,10 @@ def test_each_role_is_refused_where_it_is_not_allowed(app, client, city, login, 
             response = client.open(url, method=method)
             if role in rule:
                 allowed += 1
-                assert response.status_code != 403 or "范围" in response.get_data(as_text=True), (endpoint, method)
+                assert response.status_code != 403 or "范围" in response.get_data(as_text=True), (
+                    endpoint,
+                    method,
+                )
             else:
                 refused += 1
                 assert response.status_code == 403, (endpoint, method, response.status_code)

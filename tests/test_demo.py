@@ -1,4 +1,5 @@
 """`flask demo load`: the demo city a new user meets after `make run`, and every domain's demo data with it."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

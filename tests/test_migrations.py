@@ -1,4 +1,5 @@
 """The migrations build exactly the schema the models describe (no create_all in production paths)."""
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ an announced draw (commitment published, values not yet entered); the rest are d
 districts are complete, so shortlists and public draw pages have content; one re-draw after a
 disqualification shows the R-DRAW-2 link.
 """
+
 from __future__ import annotations
 
 import random
@@ -34,19 +35,30 @@ def extend_demo(competition: Competition) -> None:
         return
     rng = random.Random(3797)
     services.freeze_quotas(stage, by=city)
-    units = db.session.scalars(sa.select(AdvancementUnit).join(District, District.id == AdvancementUnit.district_id)
-                               .outerjoin(School, School.id == AdvancementUnit.unit_school_id)
-                               .where(AdvancementUnit.stage_id == stage.id, AdvancementUnit.quota > 0)
-                               .order_by(District.code, School.code)).all()
+    units = db.session.scalars(
+        sa.select(AdvancementUnit)
+        .join(District, District.id == AdvancementUnit.district_id)
+        .outerjoin(School, School.id == AdvancementUnit.unit_school_id)
+        .where(AdvancementUnit.stage_id == stage.id, AdvancementUnit.quota > 0)
+        .order_by(District.code, School.code)
+    ).all()
     demo_school = db.session.scalar(sa.select(School).where(School.code == "D02-C01"))
-    d02 = [u for u in units if u.district.code == "D02" and u.unit_school_id != (demo_school.id if demo_school else None)]
+    d02 = [
+        u
+        for u in units
+        if u.district.code == "D02" and u.unit_school_id != (demo_school.id if demo_school else None)
+    ]
     waiting, announced = (d02[0] if d02 else None), (d02[1] if len(d02) > 1 else None)
     drawn = []
-    ranking = services.source_results(stage)  # 东山县 has preliminary results (judging demo); others suggest by number
+    ranking = services.source_results(
+        stage
+    )  # 东山县 has preliminary results (judging demo); others suggest by number
     for unit in units:
         if demo_school is not None and unit.unit_school_id == demo_school.id:
             continue  # the demo school login recommends itself
-        services.set_nominations(unit, services.suggest_by_rank(unit, services.candidates(unit, results=ranking)), by=city)
+        services.set_nominations(
+            unit, services.suggest_by_rank(unit, services.candidates(unit, results=ranking)), by=city
+        )
         if unit is waiting:
             continue  # the demo district login confirms it
         services.confirm_unit(unit, by=city)
@@ -60,8 +72,14 @@ def extend_demo(competition: Competition) -> None:
     far = [(u, d) for u, d in drawn if u.district.code == "D03"]
     if far:
         unit, draw = far[0]
-        cheat = next(se.entry for se in db.session.scalars(sa.select(StageEntrant).where(StageEntrant.draw_id == draw.id)))
-        cheat.disqualified_at, cheat.disqualified_note = utcnow(), "经核实，初赛材料弄虚作假，取消资格（示例）"
+        cheat = next(
+            se.entry
+            for se in db.session.scalars(sa.select(StageEntrant).where(StageEntrant.draw_id == draw.id))
+        )
+        cheat.disqualified_at, cheat.disqualified_note = (
+            utcnow(),
+            "经核实，初赛材料弄虚作假，取消资格（示例）",
+        )
         for redraw in services.handle_disqualification(cheat, by=city):
             services.perform_draw(redraw, _values(rng), by=city)
     db.session.flush()

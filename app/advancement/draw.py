@@ -28,6 +28,7 @@ Choices this module makes where RFC 3797 is silent (documented so that outsiders
 * A re-draw (R-DRAW-2) is a new record whose ``parent`` is :func:`record_link` of the original:
   ``"<original pool_sha256>:<SHA-256 of the original key>"``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -74,6 +75,7 @@ class DrawError(ValueError):
 # --------------------------------------------------------------------------------------------
 # Key formation (RFC 3797 §4)
 # --------------------------------------------------------------------------------------------
+
 
 def _source_value(value: Any) -> int | str:
     """One source value as an int, or as cleaned text for a non-numeric source (R-DRAW-1 (2))."""
@@ -128,6 +130,7 @@ def make_key(sources: Sequence[Sequence[int | str]]) -> str:
 # Selection (RFC 3797 §4)
 # --------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class DrawStep:
     """One row of the RFC 3797 §6 table: index (1-based), MD5 in hex, divisor, chosen position."""
@@ -170,8 +173,11 @@ def selection_steps(key: str, pool_size: int, count: int) -> list[DrawStep]:
         digest = hashlib.md5(counter + key_bytes + counter).digest()
         remaining = len(unselected)
         k = int.from_bytes(digest, "big") % remaining
-        steps.append(DrawStep(index=i + 1, md5_hex=digest.hex().upper(), remaining=remaining,
-                              position=unselected.pop(k)))
+        steps.append(
+            DrawStep(
+                index=i + 1, md5_hex=digest.hex().upper(), remaining=remaining, position=unselected.pop(k)
+            )
+        )
     return steps
 
 
@@ -192,6 +198,7 @@ def entropy_bits(pool_size: int, count: int) -> int:
 # --------------------------------------------------------------------------------------------
 # Pool and commitment (R-DRAW-1 (1))
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PoolEntry:
@@ -229,7 +236,9 @@ def _canonical_pool(pool: Sequence[Any]) -> list[PoolEntry]:
 
 
 def _text(entries: list[PoolEntry]) -> str:
-    return "".join(f"{position}\t{entry.number}\t{entry.label}\n" for position, entry in enumerate(entries, start=1))
+    return "".join(
+        f"{position}\t{entry.number}\t{entry.label}\n" for position, entry in enumerate(entries, start=1)
+    )
 
 
 def canonical_pool_text(pool: Sequence[PoolEntry]) -> str:
@@ -249,6 +258,7 @@ def _sha256(entries: list[PoolEntry]) -> str:
 # --------------------------------------------------------------------------------------------
 # Records (R-DRAW-1 (4), R-DRAW-2)
 # --------------------------------------------------------------------------------------------
+
 
 def _normalise_sources(sources: Any) -> list[dict[str, Any]]:
     """Sources as [{"name": …, "values": [...]}]; (name, values) pairs are accepted too."""
@@ -340,8 +350,11 @@ class DrawRecord:
         for item in array("pool", data["pool"]):
             if not isinstance(item, Mapping) or set(item) != {"number", "label"}:
                 raise DrawError("pool 的每一项应只含 number 和 label")
-            pool.append(PoolEntry(number=integer("pool.number", item["number"]),
-                                  label=text("pool.label", item["label"])))
+            pool.append(
+                PoolEntry(
+                    number=integer("pool.number", item["number"]), label=text("pool.label", item["label"])
+                )
+            )
         sources = []
         for item in array("sources", data["sources"]):
             if not isinstance(item, Mapping) or set(item) != {"name", "values"}:
@@ -375,8 +388,14 @@ class DrawRecord:
         return cls.from_dict(data)
 
 
-def run_draw(pool: Sequence[PoolEntry], sources: Sequence[Any], count: int, *,
-             title: str = "", parent: str | None = None) -> DrawRecord:
+def run_draw(
+    pool: Sequence[PoolEntry],
+    sources: Sequence[Any],
+    count: int,
+    *,
+    title: str = "",
+    parent: str | None = None,
+) -> DrawRecord:
     """Make a draw (R-DRAW-1 (2)–(4)): canonical pool, commitment, key, selection, record.
 
     ``sources`` are the announced sources with the values entered at the event, each as
@@ -428,7 +447,9 @@ def verify_record(record: DrawRecord) -> list[str]:
             problems.append("抽签池未按参赛号升序排列")
         commitment = pool_commitment(entries)
         if record.pool_sha256 != commitment:
-            problems.append(f"抽签池的 SHA-256 不符：记录中为 {record.pool_sha256}，按抽签池重算为 {commitment}")
+            problems.append(
+                f"抽签池的 SHA-256 不符：记录中为 {record.pool_sha256}，按抽签池重算为 {commitment}"
+            )
 
     key: str | None = None
     try:
@@ -446,7 +467,9 @@ def verify_record(record: DrawRecord) -> list[str]:
         else:
             expected = [entries[p].number for p in positions]
             if list(record.selected) != expected:
-                problems.append(f"抽取结果不符：按 RFC 3797 重算应为 {expected}，记录中为 {list(record.selected)}")
+                problems.append(
+                    f"抽取结果不符：按 RFC 3797 重算应为 {expected}，记录中为 {list(record.selected)}"
+                )
 
     if record.parent is not None and not isinstance(record.parent, str):
         problems.append("关联记录标识应为文字")
@@ -457,13 +480,20 @@ def verify_record(record: DrawRecord) -> list[str]:
 # Re-draws (R-DRAW-2)
 # --------------------------------------------------------------------------------------------
 
+
 def record_link(record: DrawRecord) -> str:
     """The identifier a re-draw stores in ``parent`` (R-DRAW-2): pool hash and key hash."""
     return f"{record.pool_sha256}:{hashlib.sha256(_key_bytes(record.key)).hexdigest()}"
 
 
-def redraw(original: DrawRecord, remaining_pool: Sequence[PoolEntry], sources: Sequence[Any],
-           vacancies: int, *, title: str | None = None) -> DrawRecord:
+def redraw(
+    original: DrawRecord,
+    remaining_pool: Sequence[PoolEntry],
+    sources: Sequence[Any],
+    vacancies: int,
+    *,
+    title: str | None = None,
+) -> DrawRecord:
     """A new record for the vacant places only, linked to ``original`` (R-DRAW-2).
 
     The remaining pool holds no one the original selected and no one outside the original pool;
@@ -481,9 +511,13 @@ def redraw(original: DrawRecord, remaining_pool: Sequence[PoolEntry], sources: S
     foreign = sorted({e.number for e in entries} - {e.number for e in original.pool})
     if foreign:
         raise DrawError(f"重抽池中的参赛号不在原抽签池中：{', '.join(map(str, foreign))}")
-    record = run_draw(entries, sources, vacancies,
-                      title=f"{original.title}（重抽）" if title is None else title,
-                      parent=record_link(original))
+    record = run_draw(
+        entries,
+        sources,
+        vacancies,
+        title=f"{original.title}（重抽）" if title is None else title,
+        parent=record_link(original),
+    )
     if record.key == original.key:
         raise DrawError("重抽须使用新的、事先公布的随机源，不能沿用原抽签的取值")
     return record

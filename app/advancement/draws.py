@@ -3,6 +3,7 @@
 Generic over the purpose: the advancement draws of ``services`` and the order-of-appearance draws
 of judging (R-PANEL-2) can share these verbs. Flush, never commit; no Flask globals.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,17 +41,29 @@ def parse_values(text: str) -> list[str]:
 def clean_source_names(names: Sequence[str]) -> list[str]:
     cleaned = [n.strip() for n in names if n and n.strip()]
     if not cleaned:
-        raise DomainError("请至少公布一个将来的随机源（例如：2026年12月20日福彩3D开奖号码，或现场掷三次骰子的点数）。",
-                          field="sources")
+        raise DomainError(
+            "请至少公布一个将来的随机源（例如：2026年12月20日福彩3D开奖号码，或现场掷三次骰子的点数）。",
+            field="sources",
+        )
     if any(len(n) > 200 for n in cleaned):
         raise DomainError("随机源的名称过长（最多200字）。", field="sources")
     return cleaned
 
 
-def announce(stage: Stage, *, purpose: DrawPurpose, title: str, pool: Sequence[PoolEntry], count: int,
-             source_names: Sequence[str], by, event_at: datetime | None = None,
-             unit_school_id: int | None = None, unit_district_id: int | None = None,
-             parent: Draw | None = None) -> Draw:
+def announce(
+    stage: Stage,
+    *,
+    purpose: DrawPurpose,
+    title: str,
+    pool: Sequence[PoolEntry],
+    count: int,
+    source_names: Sequence[str],
+    by,
+    event_at: datetime | None = None,
+    unit_school_id: int | None = None,
+    unit_district_id: int | None = None,
+    parent: Draw | None = None,
+) -> Draw:
     """R-DRAW-1 (1): freeze the pool, publish its SHA-256 commitment, the count and the future sources.
 
     The published page exists from this moment; the values of the sources do not yet.
@@ -64,17 +77,41 @@ def announce(stage: Stage, *, purpose: DrawPurpose, title: str, pool: Sequence[P
         raise DomainError(str(error)) from None
     if count < 1:
         raise DomainError("抽取人数为 0，无需抽签。")
-    draw = Draw(competition_id=stage.competition_id, stage_id=stage.id, purpose=purpose, title=title[:200],
-                unit_school_id=unit_school_id, unit_district_id=unit_district_id, status=DrawStatus.ANNOUNCED,
-                count=count, pool_json=[{"number": e.number, "label": e.label} for e in ordered],
-                pool_sha256=commitment, sources_announced=[{"name": n} for n in names], event_at=event_at,
-                parent_id=parent.id if parent is not None else None, created_by_id=getattr(by, "id", None))
+    draw = Draw(
+        competition_id=stage.competition_id,
+        stage_id=stage.id,
+        purpose=purpose,
+        title=title[:200],
+        unit_school_id=unit_school_id,
+        unit_district_id=unit_district_id,
+        status=DrawStatus.ANNOUNCED,
+        count=count,
+        pool_json=[{"number": e.number, "label": e.label} for e in ordered],
+        pool_sha256=commitment,
+        sources_announced=[{"name": n} for n in names],
+        event_at=event_at,
+        parent_id=parent.id if parent is not None else None,
+        created_by_id=getattr(by, "id", None),
+    )
     db.session.add(draw)
     db.session.flush()
-    audit.record(by, "draw.announced", "draw", draw.id, f"公布抽签「{draw.title}」",
-                 after={"pool_sha256": commitment, "count": count, "pool_size": len(ordered), "sources": names,
-                        "parent_id": draw.parent_id},
-                 competition_id=stage.competition_id, district_id=unit_district_id, school_id=unit_school_id)
+    audit.record(
+        by,
+        "draw.announced",
+        "draw",
+        draw.id,
+        f"公布抽签「{draw.title}」",
+        after={
+            "pool_sha256": commitment,
+            "count": count,
+            "pool_size": len(ordered),
+            "sources": names,
+            "parent_id": draw.parent_id,
+        },
+        competition_id=stage.competition_id,
+        district_id=unit_district_id,
+        school_id=unit_school_id,
+    )
     return draw
 
 
@@ -115,15 +152,25 @@ def perform(draw: Draw, values: Sequence[Sequence[Any]], *, by) -> DrawRecord:
         raise DomainError("抽签池与公布时的承诺不一致，已拒绝抽签。")
     # Compare-and-set: of two organisers submitting at once, exactly one draw is stored (R-DRAW-2).
     stored = db.session.execute(
-        sa.update(Draw).where(Draw.id == draw.id, Draw.status == DrawStatus.ANNOUNCED)
+        sa.update(Draw)
+        .where(Draw.id == draw.id, Draw.status == DrawStatus.ANNOUNCED)
         .values(record_json=record.to_json(), status=DrawStatus.DRAWN, drawn_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if stored.rowcount != 1:
         raise DomainError("该抽签已由他人完成，同一抽签池不能再抽一次；请刷新页面查看结果。")
     db.session.refresh(draw)
-    audit.record(by, "draw.performed", "draw", draw.id, f"完成抽签「{draw.title}」",
-                 after={"key": record.key, "selected": record.selected, "algorithm": ALGORITHM},
-                 competition_id=draw.competition_id, district_id=draw.unit_district_id, school_id=draw.unit_school_id)
+    audit.record(
+        by,
+        "draw.performed",
+        "draw",
+        draw.id,
+        f"完成抽签「{draw.title}」",
+        after={"key": record.key, "selected": record.selected, "algorithm": ALGORITHM},
+        competition_id=draw.competition_id,
+        district_id=draw.unit_district_id,
+        school_id=draw.unit_school_id,
+    )
     return record
 
 
@@ -138,8 +185,17 @@ def void(draw: Draw, reason: str, *, by) -> None:
     draw.voided_at = utcnow()
     draw.void_reason = reason[:300]
     db.session.flush()
-    audit.record(by, "draw.voided", "draw", draw.id, f"作废抽签「{draw.title}」", reason=reason,
-                 competition_id=draw.competition_id, district_id=draw.unit_district_id, school_id=draw.unit_school_id)
+    audit.record(
+        by,
+        "draw.voided",
+        "draw",
+        draw.id,
+        f"作废抽签「{draw.title}」",
+        reason=reason,
+        competition_id=draw.competition_id,
+        district_id=draw.unit_district_id,
+        school_id=draw.unit_school_id,
+    )
 
 
 def commitment_dict(draw: Draw) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 """Persisted draws (R-DRAW-1/2): announced with a frozen pool, then drawn once, never edited."""
+
 from __future__ import annotations
 
 import enum
@@ -23,7 +24,9 @@ class DrawPurpose(enum.StrEnum):
 class DrawStatus(enum.StrEnum):
     ANNOUNCED = "announced"  # pool frozen, commitment and future sources published
     DRAWN = "drawn"  # source values entered, result published; immutable from here
-    VOID = "void"  # withdrawn before any value was entered (the pool changed); stays published with its reason
+    VOID = (
+        "void"  # withdrawn before any value was entered (the pool changed); stays published with its reason
+    )
 
 
 class Draw(db.Model):
@@ -32,7 +35,9 @@ class Draw(db.Model):
     __tablename__ = "draws"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[DrawPurpose]
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -87,7 +92,9 @@ class AdvancementUnit(db.Model):
     stage: Mapped[Stage] = relationship()
     unit_school: Mapped[School | None] = relationship()
     district: Mapped[District] = relationship()
-    nominations: Mapped[list["Nomination"]] = relationship(back_populates="unit", cascade="all, delete-orphan")
+    nominations: Mapped[list["Nomination"]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan"
+    )
 
     @property
     def name(self) -> str:
@@ -101,7 +108,9 @@ class Nomination(db.Model):
     __table_args__ = (sa.UniqueConstraint("stage_id", "entry_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("advancement_units.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("advancement_units.id", ondelete="CASCADE"), index=True
+    )
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

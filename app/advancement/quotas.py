@@ -2,6 +2,7 @@
 
 Standard library only, like ``draw.py``: anyone can re-run the figures of the quota page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -49,7 +50,11 @@ def _check(units: Sequence[Unit], ratio: Decimal, recommend_ratio: Decimal) -> N
         if not isinstance(value, Decimal) or not Decimal(0) <= value <= Decimal(1):
             raise ValueError(f"比例应为 0 到 1 之间的 Decimal，实际为 {value!r}")
     for unit in units:
-        if isinstance(unit.competitors, bool) or not isinstance(unit.competitors, int) or unit.competitors < 0:
+        if (
+            isinstance(unit.competitors, bool)
+            or not isinstance(unit.competitors, int)
+            or unit.competitors < 0
+        ):
             raise ValueError(f"单位 {unit.code} 的参赛人数应为非负整数")
 
 
@@ -66,8 +71,18 @@ def per_unit(units: Sequence[Unit], ratio: Decimal, recommend_ratio: Decimal) ->
         exact = ratio * unit.competitors
         quota = round_half_up(exact)
         recommended, drawn = split(quota, recommend_ratio)
-        out.append(UnitQuota(unit.key, unit.code, unit.competitors, exact, quota, recommended, drawn,
-                             f"{_fmt(exact)} 四舍五入为 {quota}"))
+        out.append(
+            UnitQuota(
+                unit.key,
+                unit.code,
+                unit.competitors,
+                exact,
+                quota,
+                recommended,
+                drawn,
+                f"{_fmt(exact)} 四舍五入为 {quota}",
+            )
+        )
     return out
 
 
@@ -92,20 +107,29 @@ def largest_remainder(units: Sequence[Unit], ratio: Decimal, recommend_ratio: De
     floors = [int(e.to_integral_value(rounding=ROUND_FLOOR)) for e in exacts]
     total = round_half_up(ratio * sum(u.competitors for u in units))
     left = total - sum(floors)
-    order = sorted(range(len(units)), key=lambda i: (-(exacts[i] - floors[i]), -units[i].competitors, units[i].code))
-    bonus = set(order[:max(0, left)])
+    order = sorted(
+        range(len(units)), key=lambda i: (-(exacts[i] - floors[i]), -units[i].competitors, units[i].code)
+    )
+    bonus = set(order[: max(0, left)])
     out = []
     for i, unit in enumerate(units):
         quota = floors[i] + (1 if i in bonus else 0)
         recommended, drawn = split(quota, recommend_ratio)
         remainder = exacts[i] - floors[i]
-        note = f"{_fmt(exacts[i])} 取整 {floors[i]}" + (f"，余数 {_fmt(remainder)} 获分配 1 名" if i in bonus else
-                                                        (f"，余数 {_fmt(remainder)}" if remainder else ""))
-        out.append(UnitQuota(unit.key, unit.code, unit.competitors, exacts[i], quota, recommended, drawn, note))
+        note = f"{_fmt(exacts[i])} 取整 {floors[i]}" + (
+            f"，余数 {_fmt(remainder)} 获分配 1 名"
+            if i in bonus
+            else (f"，余数 {_fmt(remainder)}" if remainder else "")
+        )
+        out.append(
+            UnitQuota(unit.key, unit.code, unit.competitors, exacts[i], quota, recommended, drawn, note)
+        )
     return out
 
 
-def allocate(units: Sequence[Unit], ratio: Decimal, recommend_ratio: Decimal, rounding: str) -> list[UnitQuota]:
+def allocate(
+    units: Sequence[Unit], ratio: Decimal, recommend_ratio: Decimal, rounding: str
+) -> list[UnitQuota]:
     """R-Q-3: the policy configured for the competition (``Rounding`` value)."""
     if rounding == LARGEST_REMAINDER:
         return largest_remainder(units, ratio, recommend_ratio)

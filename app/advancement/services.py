@@ -9,6 +9,7 @@ non-affiliated school), a final quota to a district. Who does what:
   stage deadline; the district (for the final: the city) confirms;
 * the district (for the final: the city) announces and performs the unit's draw (R-DRAW-1).
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -42,12 +43,23 @@ from app.orgs.models import District, School
 from app.timeutil import beijing_today, utcnow
 
 __all__ = [
-    "ShortlistRow", "QuotaRow", "shortlist", "handle_disqualification", "perform_draw", "announce_unit_draw",
-    "freeze_quotas", "quota_rows", "set_nominations", "confirm_unit", "suggest_by_rank", "candidates",
+    "ShortlistRow",
+    "QuotaRow",
+    "shortlist",
+    "handle_disqualification",
+    "perform_draw",
+    "announce_unit_draw",
+    "freeze_quotas",
+    "quota_rows",
+    "set_nominations",
+    "confirm_unit",
+    "suggest_by_rank",
+    "candidates",
 ]
 
 
 # ---------------------------------------------------------------- stages and units
+
 
 def source_stage(stage: Stage) -> Stage:
     """The stage whose competitors a quota is taken from: preliminary → semifinal, semifinal → final."""
@@ -85,8 +97,11 @@ def _in_unit(unit: AdvancementUnit) -> sa.ColumnElement[bool]:
 
 
 def _stored_unit(stage: Stage, key: str) -> AdvancementUnit | None:
-    return db.session.scalar(sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id,
-                                                              AdvancementUnit.unit_key == key))
+    return db.session.scalar(
+        sa.select(AdvancementUnit).where(
+            AdvancementUnit.stage_id == stage.id, AdvancementUnit.unit_key == key
+        )
+    )
 
 
 @dataclass
@@ -109,20 +124,43 @@ def live_units(stage: Stage) -> list[LiveUnit]:
     """
     base = competitors_stmt(source_stage(stage)).subquery()
     unit_col = _unit_column(stage)
-    counts = dict(db.session.execute(
-        sa.select(unit_col, sa.func.count()).select_from(base).join(School, School.id == base.c.school_id)
-        .group_by(unit_col)).all())
+    counts = dict(
+        db.session.execute(
+            sa.select(unit_col, sa.func.count())
+            .select_from(base)
+            .join(School, School.id == base.c.school_id)
+            .group_by(unit_col)
+        ).all()
+    )
     if stage.kind == StageKind.SEMIFINAL:
         schools = db.session.execute(
             sa.select(School.id, School.code, School.name, School.district_id, District.name, School.is_seat)
             .join(District, District.id == School.district_id)
             .where(School.central_school_id.is_(None))
-            .order_by(District.code, School.code)).all()
-        return [LiveUnit(_unit_key(stage, school_id=sid, district_id=did), code, name, did, dname, sid, counts.get(sid, 0))
-                for sid, code, name, did, dname, is_seat in schools if not is_seat or counts.get(sid)]
-    districts = db.session.execute(sa.select(District.id, District.code, District.name).order_by(District.code)).all()
-    return [LiveUnit(_unit_key(stage, school_id=None, district_id=did), code, name, did, name, None, counts.get(did, 0))
-            for did, code, name in districts]
+            .order_by(District.code, School.code)
+        ).all()
+        return [
+            LiveUnit(
+                _unit_key(stage, school_id=sid, district_id=did),
+                code,
+                name,
+                did,
+                dname,
+                sid,
+                counts.get(sid, 0),
+            )
+            for sid, code, name, did, dname, is_seat in schools
+            if not is_seat or counts.get(sid)
+        ]
+    districts = db.session.execute(
+        sa.select(District.id, District.code, District.name).order_by(District.code)
+    ).all()
+    return [
+        LiveUnit(
+            _unit_key(stage, school_id=None, district_id=did), code, name, did, name, None, counts.get(did, 0)
+        )
+        for did, code, name in districts
+    ]
 
 
 def ratios(stage: Stage) -> tuple[Decimal, Decimal]:
@@ -139,7 +177,9 @@ def compute_quotas(stage: Stage, units: Sequence[LiveUnit]) -> dict[str, UnitQuo
     rounding = stage.competition.rounding.value
     groups: dict[object, list[Unit]] = defaultdict(list)
     for u in units:
-        groups[u.district_id if stage.kind == StageKind.SEMIFINAL else "city"].append(Unit(u.key, u.code, u.competitors))
+        groups[u.district_id if stage.kind == StageKind.SEMIFINAL else "city"].append(
+            Unit(u.key, u.code, u.competitors)
+        )
     out: dict[str, UnitQuota] = {}
     for members in groups.values():
         out.update({q.key: q for q in allocate(members, ratio, recommend, rounding)})
@@ -168,21 +208,33 @@ class QuotaRow(LiveUnit):
 
 def _frozen_quota(unit: AdvancementUnit) -> UnitQuota:
     """The figures stored when the stage was frozen, in the shape :func:`compute_quotas` gives live ones."""
-    return UnitQuota(unit.unit_key, "", unit.competitors, Decimal(unit.exact_quota), unit.quota, unit.recommended,
-                     unit.drawn, unit.rounding_note)
+    return UnitQuota(
+        unit.unit_key,
+        "",
+        unit.competitors,
+        Decimal(unit.exact_quota),
+        unit.quota,
+        unit.recommended,
+        unit.drawn,
+        unit.rounding_note,
+    )
 
 
 def quota_rows(stage: Stage, *, district_id: int | None = None) -> list[QuotaRow]:
     """The quota page (R-Q-1..3): per unit competitors, ratio, quota, recommended, drawn, rounding."""
     live = live_units(stage)
     computed = compute_quotas(stage, live)
-    frozen = {u.unit_key: u for u in db.session.scalars(
-        sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id))}
+    frozen = {
+        u.unit_key: u
+        for u in db.session.scalars(sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == stage.id))
+    }
     advanced = _advanced_by_unit(stage)
     latest: dict[str, sa.Row] = {}
     for draw in db.session.execute(
-            sa.select(Draw.id, Draw.status, Draw.unit_school_id, Draw.unit_district_id)
-            .where(Draw.stage_id == stage.id, Draw.purpose == DrawPurpose.ADVANCEMENT).order_by(Draw.id)):
+        sa.select(Draw.id, Draw.status, Draw.unit_school_id, Draw.unit_district_id)
+        .where(Draw.stage_id == stage.id, Draw.purpose == DrawPurpose.ADVANCEMENT)
+        .order_by(Draw.id)
+    ):
         latest[_unit_key(stage, school_id=draw.unit_school_id, district_id=draw.unit_district_id)] = draw
     rows = []
     for u in live:
@@ -190,12 +242,27 @@ def quota_rows(stage: Stage, *, district_id: int | None = None) -> list[QuotaRow
             continue
         f = frozen.get(u.key)
         q = _frozen_quota(f) if f is not None else computed[u.key]
-        rows.append(QuotaRow(
-            key=u.key, code=u.code, name=u.name, district_id=u.district_id, district_name=u.district_name,
-            school_id=u.school_id, competitors=q.competitors, live_competitors=u.competitors, exact=q.exact,
-            quota=q.quota, recommended=q.recommended, drawn=q.drawn, note=q.note, unit=f,
-            advanced_recommended=advanced[u.key][AdvanceRoute.RECOMMENDED],
-            advanced_drawn=advanced[u.key][AdvanceRoute.DRAWN], draw=latest.get(u.key)))
+        rows.append(
+            QuotaRow(
+                key=u.key,
+                code=u.code,
+                name=u.name,
+                district_id=u.district_id,
+                district_name=u.district_name,
+                school_id=u.school_id,
+                competitors=q.competitors,
+                live_competitors=u.competitors,
+                exact=q.exact,
+                quota=q.quota,
+                recommended=q.recommended,
+                drawn=q.drawn,
+                note=q.note,
+                unit=f,
+                advanced_recommended=advanced[u.key][AdvanceRoute.RECOMMENDED],
+                advanced_drawn=advanced[u.key][AdvanceRoute.DRAWN],
+                draw=latest.get(u.key),
+            )
+        )
     return rows
 
 
@@ -203,10 +270,12 @@ def _advanced_by_unit(stage: Stage) -> dict[str, Counter]:
     unit_col = _unit_column(stage)
     out: dict[str, Counter] = defaultdict(Counter)
     for unit_id, route, n in db.session.execute(
-            sa.select(unit_col, StageEntrant.route, sa.func.count())
-            .join(Entry, Entry.id == StageEntrant.entry_id).join(School, School.id == Entry.school_id)
-            .where(StageEntrant.stage_id == stage.id, Entry.disqualified_at.is_(None))
-            .group_by(unit_col, StageEntrant.route)):
+        sa.select(unit_col, StageEntrant.route, sa.func.count())
+        .join(Entry, Entry.id == StageEntrant.entry_id)
+        .join(School, School.id == Entry.school_id)
+        .where(StageEntrant.stage_id == stage.id, Entry.disqualified_at.is_(None))
+        .group_by(unit_col, StageEntrant.route)
+    ):
         out[_unit_key(stage, school_id=unit_id, district_id=unit_id)][route] += n
     return out
 
@@ -214,10 +283,20 @@ def _advanced_by_unit(stage: Stage) -> dict[str, Counter]:
 def city_summary(competition: Competition) -> list[dict]:
     """Per district: semifinal competitors, final quota, recommended, drawn (the city-wide summary)."""
     final = competition.stage(StageKind.FINAL)
-    return [dict(district_id=r.district_id, district=r.district_name, semifinal_competitors=r.competitors, quota=r.quota,
-                 recommended=r.recommended, drawn=r.drawn, frozen=r.unit is not None,
-                 advanced_recommended=r.advanced_recommended, advanced_drawn=r.advanced_drawn)
-            for r in quota_rows(final)]
+    return [
+        {
+            "district_id": r.district_id,
+            "district": r.district_name,
+            "semifinal_competitors": r.competitors,
+            "quota": r.quota,
+            "recommended": r.recommended,
+            "drawn": r.drawn,
+            "frozen": r.unit is not None,
+            "advanced_recommended": r.advanced_recommended,
+            "advanced_drawn": r.advanced_drawn,
+        }
+        for r in quota_rows(final)
+    ]
 
 
 def freeze_quotas(stage: Stage, *, by: User) -> list[AdvancementUnit]:
@@ -234,26 +313,50 @@ def freeze_quotas(stage: Stage, *, by: User) -> list[AdvancementUnit]:
     units = []
     for u in live:
         q = computed[u.key]
-        unit = AdvancementUnit(stage_id=stage.id, unit_key=u.key, unit_school_id=u.school_id, district_id=u.district_id,
-                               competitors=q.competitors, exact_quota=q.exact, quota=q.quota,
-                               recommended=q.recommended, drawn=q.drawn, rounding_note=q.note[:200])
+        unit = AdvancementUnit(
+            stage_id=stage.id,
+            unit_key=u.key,
+            unit_school_id=u.school_id,
+            district_id=u.district_id,
+            competitors=q.competitors,
+            exact_quota=q.exact,
+            quota=q.quota,
+            recommended=q.recommended,
+            drawn=q.drawn,
+            rounding_note=q.note[:200],
+        )
         db.session.add(unit)
         units.append(unit)
     stage.frozen_at = utcnow()
     db.session.flush()
-    audit.record(by, "advancement.quotas_frozen", "stage", stage.id, f"冻结{stage.label}晋级名额",
-                 after={"units": len(units), "quota": sum(u.quota for u in units),
-                        "recommended": sum(u.recommended for u in units), "drawn": sum(u.drawn for u in units),
-                        "rounding": stage.competition.rounding.value},
-                 competition_id=stage.competition_id)
+    audit.record(
+        by,
+        "advancement.quotas_frozen",
+        "stage",
+        stage.id,
+        f"冻结{stage.label}晋级名额",
+        after={
+            "units": len(units),
+            "quota": sum(u.quota for u in units),
+            "recommended": sum(u.recommended for u in units),
+            "drawn": sum(u.drawn for u in units),
+            "rounding": stage.competition.rounding.value,
+        },
+        competition_id=stage.competition_id,
+    )
     return units
 
 
 # ---------------------------------------------------------------- scope (R-ROLE-1)
 
+
 def get_unit(unit_id: int) -> AdvancementUnit:
-    return get_or_raise(AdvancementUnit, unit_id, "晋级单位不存在。",
-                        options=[joinedload(AdvancementUnit.stage).joinedload(Stage.competition)])
+    return get_or_raise(
+        AdvancementUnit,
+        unit_id,
+        "晋级单位不存在。",
+        options=[joinedload(AdvancementUnit.stage).joinedload(Stage.competition)],
+    )
 
 
 def can_recommend(user: User, unit: AdvancementUnit) -> bool:
@@ -287,11 +390,21 @@ def check(allowed: bool, what: str) -> None:
 
 def _audit_unit(by: User, action: str, unit: AdvancementUnit, summary: str, **details) -> None:
     """R-AUD-1 for a unit's recommendation or quota event, filed under the unit's district and school."""
-    audit.record(by, action, "advancement_unit", unit.id, summary, competition_id=unit.stage.competition_id,
-                 district_id=unit.district_id, school_id=unit.unit_school_id, **details)
+    audit.record(
+        by,
+        action,
+        "advancement_unit",
+        unit.id,
+        summary,
+        competition_id=unit.stage.competition_id,
+        district_id=unit.district_id,
+        school_id=unit.unit_school_id,
+        **details,
+    )
 
 
 # ---------------------------------------------------------------- recommendation (R-Q-4)
+
 
 @dataclass
 class Candidate:
@@ -302,8 +415,12 @@ class Candidate:
     advanced: AdvanceRoute | None
 
 
-def candidates(unit: AdvancementUnit, *, ranked: bool = True,
-               results: Mapping[int, tuple[Decimal | None, int | None]] | None = None) -> list[Candidate]:
+def candidates(
+    unit: AdvancementUnit,
+    *,
+    ranked: bool = True,
+    results: Mapping[int, tuple[Decimal | None, int | None]] | None = None,
+) -> list[Candidate]:
     """The unit's competitors with the source stage's ranking (R-RANK-1), best first (one query, plus
     the ranking's three or four).
 
@@ -316,23 +433,32 @@ def candidates(unit: AdvancementUnit, *, ranked: bool = True,
     # aliased, because the final's source stage (the semifinal) already joins its own entrants
     advanced = aliased(StageEntrant)
     rows = db.session.execute(
-        competitors_stmt(source_stage(unit.stage)).join(School, School.id == Entry.school_id).where(_in_unit(unit))
+        competitors_stmt(source_stage(unit.stage))
+        .join(School, School.id == Entry.school_id)
+        .where(_in_unit(unit))
         .outerjoin(Nomination, sa.and_(Nomination.entry_id == Entry.id, Nomination.unit_id == unit.id))
         .outerjoin(advanced, sa.and_(advanced.entry_id == Entry.id, advanced.stage_id == unit.stage_id))
         .add_columns(Nomination.id.is_not(None), advanced.route)
-        .options(joinedload(Entry.school), joinedload(Entry.subject))).all()
+        .options(joinedload(Entry.school), joinedload(Entry.subject))
+    ).all()
     if results is None:
         results = source_results(unit.stage, [e.id for e, _, _ in rows]) if ranked else {}
-    out = [Candidate(e, *results.get(e.id, (None, None)), bool(nominated), route) for e, nominated, route in rows]
+    out = [
+        Candidate(e, *results.get(e.id, (None, None)), bool(nominated), route) for e, nominated, route in rows
+    ]
     out.sort(key=lambda c: (c.aggregate is None, -(c.aggregate or 0), c.rank or 0, c.entry.entrant_number))
     return out
 
 
-def source_results(stage: Stage, entry_ids: Sequence[int] | None = None) -> dict[int, tuple[Decimal | None, int | None]]:
+def source_results(
+    stage: Stage, entry_ids: Sequence[int] | None = None
+) -> dict[int, tuple[Decimal | None, int | None]]:
     """Aggregate and rank (R-SCORE-3, R-RANK-1) of the competitors (all, or ``entry_ids``) of the stage ``stage`` draws from."""
     if entry_ids is not None and not entry_ids:
         return {}
-    return {r.entry_id: (r.aggregate, r.rank) for r in stage_results(source_stage(stage), entry_ids=entry_ids)}
+    return {
+        r.entry_id: (r.aggregate, r.rank) for r in stage_results(source_stage(stage), entry_ids=entry_ids)
+    }
 
 
 def suggest_by_rank(unit: AdvancementUnit, candidates_: Sequence[Candidate] | None = None) -> list[int]:
@@ -340,10 +466,12 @@ def suggest_by_rank(unit: AdvancementUnit, candidates_: Sequence[Candidate] | No
     pool = _recommendable(unit, candidates_, ranked=True)
     kept = [c.entry.id for c in pool if c.advanced == AdvanceRoute.RECOMMENDED]
     rest = [c.entry.id for c in pool if c.advanced is None]
-    return (kept + rest)[:_required(unit, pool)]
+    return (kept + rest)[: _required(unit, pool)]
 
 
-def _recommendable(unit: AdvancementUnit, candidates_: Sequence[Candidate] | None, *, ranked: bool) -> list[Candidate]:
+def _recommendable(
+    unit: AdvancementUnit, candidates_: Sequence[Candidate] | None, *, ranked: bool
+) -> list[Candidate]:
     """R-Q-4: the unit's competitors it may recommend — all but those drawn into the stage."""
     pool = candidates(unit, ranked=ranked) if candidates_ is None else candidates_
     return [c for c in pool if c.advanced != AdvanceRoute.DRAWN]
@@ -368,7 +496,9 @@ def set_nominations(unit: AdvancementUnit, entry_ids: Sequence[int], *, by: User
     if unit.confirmed_at is not None:
         raise DomainError("推荐名单已确认，不能再修改；如确需调整请联系上级管理员。")
     deadline = unit.stage.deadline
-    if not can_confirm(by, unit) and deadline is not None and beijing_today() > deadline:  # the confirmer may still fix it
+    if (
+        not can_confirm(by, unit) and deadline is not None and beijing_today() > deadline
+    ):  # the confirmer may still fix it
         raise DomainError(f"推荐截止日期（{deadline:%Y-%m-%d}）已过，请联系区县教育局。")
     pool = {c.entry.id: c for c in _recommendable(unit, None, ranked=False)}
     wanted = list(dict.fromkeys(int(i) for i in entry_ids))
@@ -378,8 +508,11 @@ def set_nominations(unit: AdvancementUnit, entry_ids: Sequence[int], *, by: User
     required = _required(unit, list(pool.values()))
     if len(wanted) != required:
         raise DomainError(f"本单位应推荐 {required} 人，您选择了 {len(wanted)} 人。", field="entries")
-    missing = [c.entry.entrant_number for c in pool.values()
-               if c.advanced == AdvanceRoute.RECOMMENDED and c.entry.id not in wanted]
+    missing = [
+        c.entry.entrant_number
+        for c in pool.values()
+        if c.advanced == AdvanceRoute.RECOMMENDED and c.entry.id not in wanted
+    ]
     if missing:
         raise DomainError(f"已晋级的推荐人选不能撤换（参赛号 {', '.join(map(str, missing))}）。")
     before = sorted(pool[n.entry_id].entry.entrant_number for n in unit.nominations if n.entry_id in pool)
@@ -391,8 +524,14 @@ def set_nominations(unit: AdvancementUnit, entry_ids: Sequence[int], *, by: User
     unit.submitted_at, unit.submitted_by_id = utcnow(), by.id
     db.session.flush()
     after = sorted(pool[i].entry.entrant_number for i in wanted)
-    _audit_unit(by, "advancement.recommended", unit, f"{unit.name}提交{unit.stage.label}推荐名单",
-                before={"entrant_numbers": before}, after={"entrant_numbers": after})
+    _audit_unit(
+        by,
+        "advancement.recommended",
+        unit,
+        f"{unit.name}提交{unit.stage.label}推荐名单",
+        before={"entrant_numbers": before},
+        after={"entrant_numbers": after},
+    )
     return list(unit.nominations)
 
 
@@ -403,19 +542,30 @@ def confirm_unit(unit: AdvancementUnit, *, by: User) -> list[StageEntrant]:
         raise DomainError("该单位尚未提交推荐名单。")
     if unit.confirmed_at is not None:
         raise DomainError("该单位的推荐名单已确认。")
-    existing = set(db.session.scalars(sa.select(StageEntrant.entry_id).where(StageEntrant.stage_id == unit.stage_id)))
+    existing = set(
+        db.session.scalars(sa.select(StageEntrant.entry_id).where(StageEntrant.stage_id == unit.stage_id))
+    )
     added = []
     for nomination in unit.nominations:
         if nomination.entry.disqualified_at is not None:
-            raise DomainError(f"推荐名单中的参赛号 {nomination.entry.entrant_number} 已被取消资格，请退回单位重新推荐。")
+            raise DomainError(
+                f"推荐名单中的参赛号 {nomination.entry.entrant_number} 已被取消资格，请退回单位重新推荐。"
+            )
         if nomination.entry_id not in existing:
-            entrant = StageEntrant(stage_id=unit.stage_id, entry_id=nomination.entry_id, route=AdvanceRoute.RECOMMENDED)
+            entrant = StageEntrant(
+                stage_id=unit.stage_id, entry_id=nomination.entry_id, route=AdvanceRoute.RECOMMENDED
+            )
             db.session.add(entrant)
             added.append(entrant)
     unit.confirmed_at, unit.confirmed_by_id = utcnow(), by.id
     db.session.flush()
-    _audit_unit(by, "advancement.confirmed", unit, f"确认{unit.name}{unit.stage.label}推荐名单",
-                after={"entrant_numbers": sorted(n.entry.entrant_number for n in unit.nominations)})
+    _audit_unit(
+        by,
+        "advancement.confirmed",
+        unit,
+        f"确认{unit.name}{unit.stage.label}推荐名单",
+        after={"entrant_numbers": sorted(n.entry.entrant_number for n in unit.nominations)},
+    )
     return added
 
 
@@ -433,10 +583,13 @@ def return_unit(unit: AdvancementUnit, reason: str, *, by: User) -> None:
 
 # ---------------------------------------------------------------- draws (R-DRAW-1, R-DRAW-2)
 
+
 def draw_pool(unit: AdvancementUnit) -> list[Entry]:
     """R-DRAW-1: the unit's remaining competitors — not recommended, not already advanced, not disqualified."""
-    return sorted((c.entry for c in candidates(unit, ranked=False) if not c.nominated and c.advanced is None),
-                  key=lambda e: e.entrant_number)
+    return sorted(
+        (c.entry for c in candidates(unit, ranked=False) if not c.nominated and c.advanced is None),
+        key=lambda e: e.entrant_number,
+    )
 
 
 def pool_label(entry: Entry) -> str:
@@ -446,22 +599,31 @@ def pool_label(entry: Entry) -> str:
 
 def unit_draws(unit: AdvancementUnit) -> list[Draw]:
     stmt = sa.select(Draw).where(Draw.stage_id == unit.stage_id, Draw.purpose == DrawPurpose.ADVANCEMENT)
-    stmt = stmt.where(Draw.unit_school_id == unit.unit_school_id) if unit.unit_school_id is not None else \
-        stmt.where(Draw.unit_school_id.is_(None), Draw.unit_district_id == unit.district_id)
+    stmt = (
+        stmt.where(Draw.unit_school_id == unit.unit_school_id)
+        if unit.unit_school_id is not None
+        else stmt.where(Draw.unit_school_id.is_(None), Draw.unit_district_id == unit.district_id)
+    )
     return list(db.session.scalars(stmt.order_by(Draw.id)))
 
 
 def vacancies(unit: AdvancementUnit) -> int:
     """Drawn places of the unit not (or no longer) filled: what a draw, or an R-DRAW-2 re-draw, is for."""
     filled = db.session.scalar(
-        sa.select(sa.func.count()).select_from(StageEntrant).join(Entry, Entry.id == StageEntrant.entry_id)
+        sa.select(sa.func.count())
+        .select_from(StageEntrant)
+        .join(Entry, Entry.id == StageEntrant.entry_id)
         .join(School, School.id == Entry.school_id)
-        .where(StageEntrant.stage_id == unit.stage_id, StageEntrant.route == AdvanceRoute.DRAWN, _in_unit(unit)))
+        .where(
+            StageEntrant.stage_id == unit.stage_id, StageEntrant.route == AdvanceRoute.DRAWN, _in_unit(unit)
+        )
+    )
     return max(0, unit.drawn - (filled or 0))
 
 
-def announce_unit_draw(unit: AdvancementUnit, source_names: Sequence[str], *, by: User,
-                       event_at: datetime | None = None) -> Draw:
+def announce_unit_draw(
+    unit: AdvancementUnit, source_names: Sequence[str], *, by: User, event_at: datetime | None = None
+) -> Draw:
     """R-DRAW-1 (1) for a unit: freeze its pool, publish commitment, count and future sources now.
 
     When the unit already has a performed draw, this is the R-DRAW-2 re-draw: only the vacant places,
@@ -476,8 +638,9 @@ def _lock(unit: AdvancementUnit) -> None:
     db.session.execute(sa.select(AdvancementUnit.id).where(AdvancementUnit.id == unit.id).with_for_update())
 
 
-def _announce_unit_draw(unit: AdvancementUnit, source_names: Sequence[str], *, by: User,
-                        event_at: datetime | None = None) -> Draw:
+def _announce_unit_draw(
+    unit: AdvancementUnit, source_names: Sequence[str], *, by: User, event_at: datetime | None = None
+) -> Draw:
     _lock(unit)
     if unit.confirmed_at is None:
         raise DomainError("请先确认该单位的推荐名单：抽签池是推荐之外的参赛教师。")
@@ -496,15 +659,26 @@ def _announce_unit_draw(unit: AdvancementUnit, source_names: Sequence[str], *, b
         raise DomainError(f"剩余可抽取的教师（{len(entries)} 人）少于待抽取名额（{count} 个）。")
     stage = unit.stage
     title = f"{unit.name} {stage.label}晋级随机抽取" + ("（重抽）" if parent is not None else "")
-    return draw_store.announce(stage, purpose=DrawPurpose.ADVANCEMENT, title=title,
-                               pool=[PoolEntry(e.entrant_number, pool_label(e)) for e in entries], count=count,
-                               source_names=source_names, by=by, event_at=event_at,
-                               unit_school_id=unit.unit_school_id, unit_district_id=unit.district_id, parent=parent)
+    return draw_store.announce(
+        stage,
+        purpose=DrawPurpose.ADVANCEMENT,
+        title=title,
+        pool=[PoolEntry(e.entrant_number, pool_label(e)) for e in entries],
+        count=count,
+        source_names=source_names,
+        by=by,
+        event_at=event_at,
+        unit_school_id=unit.unit_school_id,
+        unit_district_id=unit.district_id,
+        parent=parent,
+    )
 
 
 def unit_of_draw(draw: Draw) -> AdvancementUnit:
     stage = db.session.get(Stage, draw.stage_id)
-    unit = _stored_unit(stage, _unit_key(stage, school_id=draw.unit_school_id, district_id=draw.unit_district_id))
+    unit = _stored_unit(
+        stage, _unit_key(stage, school_id=draw.unit_school_id, district_id=draw.unit_district_id)
+    )
     if unit is None:
         raise NotFound("该抽签不属于任何晋级单位。")
     return unit
@@ -524,14 +698,22 @@ def perform_draw(draw: Draw, values: Sequence[Sequence[int | str]], *, by: User)
         eligible = {e.entrant_number for e in draw_pool(unit)}
         stale = [p["number"] for p in draw.pool_json if p["number"] not in eligible]
         if stale:
-            raise DomainError(f"公布后抽签池有变化（参赛号 {', '.join(map(str, stale))} 已晋级或已取消资格），"
-                              "请作废此抽签并重新公布。")
+            raise DomainError(
+                f"公布后抽签池有变化（参赛号 {', '.join(map(str, stale))} 已晋级或已取消资格），"
+                "请作废此抽签并重新公布。"
+            )
     record = draw_store.perform(draw, values, by=by)
-    by_number = dict(db.session.execute(
-        sa.select(Entry.entrant_number, Entry.id).where(Entry.competition_id == draw.competition_id,
-                                                        Entry.entrant_number.in_(record.selected))).all())
-    added = [StageEntrant(stage_id=draw.stage_id, entry_id=by_number[n], route=AdvanceRoute.DRAWN, draw_id=draw.id)
-             for n in record.selected]
+    by_number = dict(
+        db.session.execute(
+            sa.select(Entry.entrant_number, Entry.id).where(
+                Entry.competition_id == draw.competition_id, Entry.entrant_number.in_(record.selected)
+            )
+        ).all()
+    )
+    added = [
+        StageEntrant(stage_id=draw.stage_id, entry_id=by_number[n], route=AdvanceRoute.DRAWN, draw_id=draw.id)
+        for n in record.selected
+    ]
     db.session.add_all(added)
     db.session.flush()
     return added
@@ -544,6 +726,7 @@ def void_draw(draw: Draw, reason: str, *, by: User) -> None:
 
 
 # ---------------------------------------------------------------- shortlists
+
 
 @dataclass(frozen=True)
 class ShortlistRow:
@@ -558,12 +741,17 @@ def shortlist(stage: Stage, *, scope=None) -> list[ShortlistRow]:
     Disqualified teachers (R-PUB-2) are left out. ``scope``: an optional SQL condition on ``School``
     (``User.school_scope_clause()``) for admin lists; the public list passes none.
     """
-    stmt = (sa.select(StageEntrant).join(Entry, Entry.id == StageEntrant.entry_id)
-            .join(School, School.id == Entry.school_id)
-            .where(StageEntrant.stage_id == stage.id, Entry.disqualified_at.is_(None))
-            .options(joinedload(StageEntrant.entry).joinedload(Entry.school),
-                     joinedload(StageEntrant.entry).joinedload(Entry.subject))
-            .order_by(Entry.entrant_number))
+    stmt = (
+        sa.select(StageEntrant)
+        .join(Entry, Entry.id == StageEntrant.entry_id)
+        .join(School, School.id == Entry.school_id)
+        .where(StageEntrant.stage_id == stage.id, Entry.disqualified_at.is_(None))
+        .options(
+            joinedload(StageEntrant.entry).joinedload(Entry.school),
+            joinedload(StageEntrant.entry).joinedload(Entry.subject),
+        )
+        .order_by(Entry.entrant_number)
+    )
     if scope is not None:
         stmt = stmt.where(scope)
     return [ShortlistRow(se.entry, se.route, se.draw_id) for se in db.session.scalars(stmt)]
@@ -571,11 +759,14 @@ def shortlist(stage: Stage, *, scope=None) -> list[ShortlistRow]:
 
 # ---------------------------------------------------------------- disqualification (R-PUB-2)
 
+
 def _stage_completed(stage: Stage) -> bool:
     return stage.deadline is not None and beijing_today() > stage.deadline
 
 
-def handle_disqualification(entry: Entry, *, by: User, source_names: Sequence[str] | None = None) -> list[Draw]:
+def handle_disqualification(
+    entry: Entry, *, by: User, source_names: Sequence[str] | None = None
+) -> list[Draw]:
     """R-PUB-2 consequences of a disqualification for advancement; returns the re-draws announced.
 
     Called in the objection's transaction after ``entry.disqualified_at``/``disqualified_note`` are set.
@@ -604,20 +795,34 @@ def handle_disqualification(entry: Entry, *, by: User, source_names: Sequence[st
             continue
         school = entry.school
         unit = _stored_unit(stage, _unit_key(stage, school_id=school.unit_id, district_id=school.district_id))
-        nomination = db.session.scalar(sa.select(Nomination).where(Nomination.stage_id == stage.id,
-                                                                   Nomination.entry_id == entry.id))
-        entrant = db.session.scalar(sa.select(StageEntrant).where(StageEntrant.stage_id == stage.id,
-                                                                  StageEntrant.entry_id == entry.id))
+        nomination = db.session.scalar(
+            sa.select(Nomination).where(Nomination.stage_id == stage.id, Nomination.entry_id == entry.id)
+        )
+        entrant = db.session.scalar(
+            sa.select(StageEntrant).where(
+                StageEntrant.stage_id == stage.id, StageEntrant.entry_id == entry.id
+            )
+        )
         if nomination is not None:
             db.session.delete(nomination)
         route = entrant.route if entrant is not None else None
         if entrant is not None:
-            audit.record(by, "advancement.disqualified_removed", "stage_entrant", entrant.id,
-                         f"参赛号 {entry.entrant_number} 被取消资格，移出{stage.label}名单",
-                         before={"entrant_number": entry.entrant_number, "route": entrant.route,
-                                 "draw_id": entrant.draw_id},
-                         reason=entry.disqualified_note, competition_id=competition.id,
-                         district_id=school.district_id, school_id=school.unit_id)
+            audit.record(
+                by,
+                "advancement.disqualified_removed",
+                "stage_entrant",
+                entrant.id,
+                f"参赛号 {entry.entrant_number} 被取消资格，移出{stage.label}名单",
+                before={
+                    "entrant_number": entry.entrant_number,
+                    "route": entrant.route,
+                    "draw_id": entrant.draw_id,
+                },
+                reason=entry.disqualified_note,
+                competition_id=competition.id,
+                district_id=school.district_id,
+                school_id=school.unit_id,
+            )
             db.session.delete(entrant)
         db.session.flush()
         if unit is None:
@@ -626,10 +831,15 @@ def handle_disqualification(entry: Entry, *, by: User, source_names: Sequence[st
             unit.submitted_at = unit.submitted_by_id = unit.confirmed_at = unit.confirmed_by_id = None
         draws = unit_draws(unit)
         pending = [d for d in draws if d.status == DrawStatus.ANNOUNCED]
-        if route == AdvanceRoute.DRAWN or any(entry.entrant_number in {p["number"] for p in d.pool_json} for d in pending):
+        if route == AdvanceRoute.DRAWN or any(
+            entry.entrant_number in {p["number"] for p in d.pool_json} for d in pending
+        ):
             for draw in pending:
-                draw_store.void(draw, f"参赛号 {entry.entrant_number} 已被取消资格，抽签池或名额有变，按新的抽签池重新公布",
-                                by=by)
+                draw_store.void(
+                    draw,
+                    f"参赛号 {entry.entrant_number} 已被取消资格，抽签池或名额有变，按新的抽签池重新公布",
+                    by=by,
+                )
             parent = next((d for d in reversed(draws) if d.status == DrawStatus.DRAWN), None)
             if source_names:
                 names = list(source_names)
@@ -639,11 +849,23 @@ def handle_disqualification(entry: Entry, *, by: User, source_names: Sequence[st
                 names = [f"重抽：{s['name']}" for s in parent.sources_announced] if parent else []
             if unit.confirmed_at is not None and vacancies(unit) > 0 and names:
                 try:
-                    announced.append(_announce_unit_draw(unit, names, by=by,
-                                                         event_at=pending[0].event_at if pending else None))
-                except DomainError as error:  # e.g. nobody left to draw: the vacancy stays, the reason is logged
-                    _audit_unit(by, "advancement.redraw_not_possible", unit, f"{unit.name}无法重抽：{error.message}")
+                    announced.append(
+                        _announce_unit_draw(
+                            unit, names, by=by, event_at=pending[0].event_at if pending else None
+                        )
+                    )
+                except (
+                    DomainError
+                ) as error:  # e.g. nobody left to draw: the vacancy stays, the reason is logged
+                    _audit_unit(
+                        by, "advancement.redraw_not_possible", unit, f"{unit.name}无法重抽：{error.message}"
+                    )
         if stage.frozen_at is not None:
-            _audit_unit(by, "advancement.quota_kept", unit, f"{stage.label}名额已冻结，{unit.name}名额不因取消资格而重算",
-                        after={"quota": unit.quota, "recommended": unit.recommended, "drawn": unit.drawn})
+            _audit_unit(
+                by,
+                "advancement.quota_kept",
+                unit,
+                f"{stage.label}名额已冻结，{unit.name}名额不因取消资格而重算",
+                after={"quota": unit.quota, "recommended": unit.recommended, "drawn": unit.drawn},
+            )
     return announced

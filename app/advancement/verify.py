@@ -11,9 +11,12 @@ record it completes are checked together, their link (R-DRAW-2) is checked as we
 Exit code: 0 when every record matches, 1 when any does not, 2 when any input cannot be read.
 Standard library only.
 """
+
 from __future__ import annotations
 
+import contextlib
 import sys
+from pathlib import Path
 
 try:
     from .draw import DrawError, DrawRecord, record_link, verify_record, verify_redraw
@@ -31,7 +34,7 @@ EXIT_MATCH, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
 
 def _read(path: str) -> DrawRecord:
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as exc:
         raise DrawError(f"无法打开文件：{exc.strerror or exc}") from None
     try:
@@ -69,10 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     by_link: dict[str, str] = {}
     records = dict(loaded)
     for name, record in loaded:
-        try:
+        with contextlib.suppress(DrawError):  # an unusable key is reported by verify_record below
             by_link.setdefault(record_link(record), name)
-        except DrawError:
-            pass  # an unusable key is reported by verify_record below
 
     mismatch = False
     for name, record in loaded:
@@ -84,8 +85,9 @@ def main(argv: list[str] | None = None) -> int:
                 notes.append(f"重抽记录，关联 {record.parent}（原记录未一并提供，未核对关联）")
             else:
                 notes.append(f"重抽记录，原记录为 {parent_name}")
-                problems += [p for p in verify_redraw(records[parent_name], record)
-                             if not p.startswith("重抽记录：")]
+                problems += [
+                    p for p in verify_redraw(records[parent_name], record) if not p.startswith("重抽记录：")
+                ]
         if problems:
             mismatch = True
             print(f"{name}: 不一致 (mismatch)")

@@ -3,6 +3,7 @@
 The blueprint lives here, not in ``app/advancement/__init__.py``, which stays free of Flask so the
 stand-alone verifier (``python -m app.advancement.verify``) runs on the standard library alone.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,6 +35,7 @@ CSS = "css/advancement.css"
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _competition() -> Competition | None:
     return chosen_competition(request.args.get("competition", type=int))
@@ -78,16 +80,24 @@ def _event_at() -> datetime | None:
 
 # ---------------------------------------------------------------- overview, quotas
 
+
 @bp.route("/advancement/")
 @roles_required(*ADMINS)
 def index():
     """Stages with their quota state and the city-wide summary per district."""
     competition = _competition()
     if competition is None:
-        return render_page_or_block("advancement/index.html", "summary", competition=None, stages=[], summary=[])
+        return render_page_or_block(
+            "advancement/index.html", "summary", competition=None, stages=[], summary=[]
+        )
     stages = [s for s in competition.stages if s.kind != StageKind.PRELIMINARY]
-    return render_page_or_block("advancement/index.html", "summary", competition=competition, stages=stages,
-                                summary=_summary(competition))
+    return render_page_or_block(
+        "advancement/index.html",
+        "summary",
+        competition=competition,
+        stages=stages,
+        summary=_summary(competition),
+    )
 
 
 def _summary(competition: Competition) -> list[dict]:
@@ -105,9 +115,15 @@ def summary_xlsx():
     competition = _competition()
     if competition is None:
         abort(404)
-    return xlsx_response("晋级汇总.xlsx", "晋级汇总", ["区县", "复赛参赛人数", "决赛名额", "推荐", "抽取", "已冻结"],
-                         [[r["district"], r["semifinal_competitors"], r["quota"], r["recommended"], r["drawn"], r["frozen"]]
-                          for r in _summary(competition)])
+    return xlsx_response(
+        "晋级汇总.xlsx",
+        "晋级汇总",
+        ["区县", "复赛参赛人数", "决赛名额", "推荐", "抽取", "已冻结"],
+        [
+            [r["district"], r["semifinal_competitors"], r["quota"], r["recommended"], r["drawn"], r["frozen"]]
+            for r in _summary(competition)
+        ],
+    )
 
 
 @bp.route("/advancement/stages/<int:stage_id>/quotas")
@@ -117,12 +133,26 @@ def quotas(stage_id: int):
     stage = services.advancement_stage(stage_id)
     rows = _quota_rows(stage)
     ratio, recommend = services.ratios(stage)
-    return render_page_or_block("advancement/quotas.html", "table", stage=stage, rows=rows, ratio=ratio,
-                                recommend=recommend, css=CSS)
+    return render_page_or_block(
+        "advancement/quotas.html", "table", stage=stage, rows=rows, ratio=ratio, recommend=recommend, css=CSS
+    )
 
 
-QUOTA_HEADERS = ["区县", "单位代码", "单位", "参赛人数", "当前参赛人数", "比例", "名额（精确值）", "名额", "推荐", "抽取",
-                 "取整方式", "已推荐晋级", "已抽取晋级"]
+QUOTA_HEADERS = [
+    "区县",
+    "单位代码",
+    "单位",
+    "参赛人数",
+    "当前参赛人数",
+    "比例",
+    "名额（精确值）",
+    "名额",
+    "推荐",
+    "抽取",
+    "取整方式",
+    "已推荐晋级",
+    "已抽取晋级",
+]
 
 
 @bp.route("/advancement/stages/<int:stage_id>/quotas.xlsx")
@@ -130,8 +160,24 @@ QUOTA_HEADERS = ["区县", "单位代码", "单位", "参赛人数", "当前参�
 def quotas_xlsx(stage_id: int):
     stage = services.advancement_stage(stage_id)
     ratio, _ = services.ratios(stage)
-    rows = [[r.district_name, r.code, r.name, r.competitors, r.live_competitors, ratio, r.exact, r.quota, r.recommended,
-             r.drawn, r.note, r.advanced_recommended, r.advanced_drawn] for r in _quota_rows(stage)]
+    rows = [
+        [
+            r.district_name,
+            r.code,
+            r.name,
+            r.competitors,
+            r.live_competitors,
+            ratio,
+            r.exact,
+            r.quota,
+            r.recommended,
+            r.drawn,
+            r.note,
+            r.advanced_recommended,
+            r.advanced_drawn,
+        ]
+        for r in _quota_rows(stage)
+    ]
     return xlsx_response(f"{stage.label}晋级名额.xlsx", f"{stage.label}名额", QUOTA_HEADERS, rows)
 
 
@@ -147,8 +193,15 @@ def freeze(stage_id: int):
 
 # ---------------------------------------------------------------- a unit: recommendation and draw
 
-def _unit_page(unit: AdvancementUnit, *, status: int = 200, error: str | None = None, chosen: set[int] | None = None,
-               suggest: bool = False):
+
+def _unit_page(
+    unit: AdvancementUnit,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    chosen: set[int] | None = None,
+    suggest: bool = False,
+):
     candidates = services.candidates(unit)
     if suggest:
         chosen = set(services.suggest_by_rank(unit, candidates))
@@ -156,11 +209,22 @@ def _unit_page(unit: AdvancementUnit, *, status: int = 200, error: str | None = 
         chosen = {c.entry.id for c in candidates if c.nominated}
     draws = services.unit_draws(unit)
     return render_page_or_block(
-        "advancement/unit.html", "recommend", status=status, unit=unit, stage=unit.stage, candidates=candidates,
-        chosen=chosen, error=error, draws=draws, vacancies=services.vacancies(unit),
+        "advancement/unit.html",
+        "recommend",
+        status=status,
+        unit=unit,
+        stage=unit.stage,
+        candidates=candidates,
+        chosen=chosen,
+        error=error,
+        draws=draws,
+        vacancies=services.vacancies(unit),
         required=services.required_count(unit, candidates),
-        may_recommend=services.can_recommend(current_user, unit), may_confirm=services.can_confirm(current_user, unit),
-        pending=next((d for d in draws if d.status == DrawStatus.ANNOUNCED), None), css=CSS)
+        may_recommend=services.can_recommend(current_user, unit),
+        may_confirm=services.can_confirm(current_user, unit),
+        pending=next((d for d in draws if d.status == DrawStatus.ANNOUNCED), None),
+        css=CSS,
+    )
 
 
 @bp.route("/advancement/units/<int:unit_id>")
@@ -174,11 +238,26 @@ def unit(unit_id: int):
 @roles_required(*ADMINS)
 def unit_xlsx(unit_id: int):
     u = _unit(unit_id)
-    rows = [[c.entry.entrant_number, c.entry.name, c.entry.school.name, c.entry.subject.label, c.entry.group.label,
-             c.aggregate, c.rank, "是" if c.nominated else "", c.advanced.label if c.advanced else ""]
-            for c in services.candidates(u)]
-    return xlsx_response(f"{u.name}{u.stage.label}推荐.xlsx", "推荐",
-                         ["参赛号", "姓名", "学校", "学科", "组别", "成绩", "名次", "推荐", "晋级方式"], rows)
+    rows = [
+        [
+            c.entry.entrant_number,
+            c.entry.name,
+            c.entry.school.name,
+            c.entry.subject.label,
+            c.entry.group.label,
+            c.aggregate,
+            c.rank,
+            "是" if c.nominated else "",
+            c.advanced.label if c.advanced else "",
+        ]
+        for c in services.candidates(u)
+    ]
+    return xlsx_response(
+        f"{u.name}{u.stage.label}推荐.xlsx",
+        "推荐",
+        ["参赛号", "姓名", "学校", "学科", "组别", "成绩", "名次", "推荐", "晋级方式"],
+        rows,
+    )
 
 
 def _act(unit: AdvancementUnit, action, success: str, **form_state):
@@ -189,8 +268,12 @@ def _act(unit: AdvancementUnit, action, success: str, **form_state):
         raise
     except DomainError as error:
         db.session.rollback()
-        return _unit_page(db.session.get(AdvancementUnit, unit.id), status=error.status_code, error=error.message,
-                          **form_state)
+        return _unit_page(
+            db.session.get(AdvancementUnit, unit.id),
+            status=error.status_code,
+            error=error.message,
+            **form_state,
+        )
     db.session.commit()
     flash(success, "success")
     return redirect(url_for("advancement.unit", unit_id=unit.id), 303)
@@ -201,8 +284,12 @@ def _act(unit: AdvancementUnit, action, success: str, **form_state):
 def recommend(unit_id: int):
     u = _unit(unit_id)
     ids = [int(v) for v in request.form.getlist("entry") if v.isdigit()]
-    return _act(u, lambda: services.set_nominations(u, ids, by=current_user), "推荐名单已提交，等待上级确认。",
-                chosen=set(ids))
+    return _act(
+        u,
+        lambda: services.set_nominations(u, ids, by=current_user),
+        "推荐名单已提交，等待上级确认。",
+        chosen=set(ids),
+    )
 
 
 @bp.route("/advancement/units/<int:unit_id>/confirm", methods=["POST"])
@@ -216,8 +303,11 @@ def confirm(unit_id: int):
 @roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 def send_back(unit_id: int):
     u = _unit(unit_id)
-    return _act(u, lambda: services.return_unit(u, request.form.get("reason", ""), by=current_user),
-                "推荐名单已退回单位。")
+    return _act(
+        u,
+        lambda: services.return_unit(u, request.form.get("reason", ""), by=current_user),
+        "推荐名单已退回单位。",
+    )
 
 
 @bp.route("/advancement/units/<int:unit_id>/draws", methods=["POST"])
@@ -225,8 +315,11 @@ def send_back(unit_id: int):
 def announce(unit_id: int):
     """R-DRAW-1 (1): freeze the pool; its public page with the commitment exists from now on."""
     u = _unit(unit_id)
-    return _act(u, lambda: services.announce_unit_draw(u, _source_names(), by=current_user, event_at=_event_at()),
-                "抽签池已冻结并公布（含 SHA-256 承诺值和将使用的随机源）。")
+    return _act(
+        u,
+        lambda: services.announce_unit_draw(u, _source_names(), by=current_user, event_at=_event_at()),
+        "抽签池已冻结并公布（含 SHA-256 承诺值和将使用的随机源）。",
+    )
 
 
 @bp.route("/advancement/draws/<int:draw_id>/perform", methods=["POST"])
@@ -234,16 +327,24 @@ def announce(unit_id: int):
 def perform(draw_id: int):
     """R-DRAW-1 (2)–(4): the values of the announced sources, entered at the draw event."""
     draw, u = _admin_draw(draw_id)
-    values = [draw_store.parse_values(request.form.get(f"source-{i}", "")) for i in range(len(draw.sources_announced))]
-    return _act(u, lambda: services.perform_draw(draw, values, by=current_user), "抽签完成，结果和完整记录已公布。")
+    values = [
+        draw_store.parse_values(request.form.get(f"source-{i}", ""))
+        for i in range(len(draw.sources_announced))
+    ]
+    return _act(
+        u, lambda: services.perform_draw(draw, values, by=current_user), "抽签完成，结果和完整记录已公布。"
+    )
 
 
 @bp.route("/advancement/draws/<int:draw_id>/void", methods=["POST"])
 @roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 def void(draw_id: int):
     draw, u = _admin_draw(draw_id)
-    return _act(u, lambda: services.void_draw(draw, request.form.get("reason", ""), by=current_user),
-                "抽签已作废（作废原因公开显示），可以按新的抽签池重新公布。")
+    return _act(
+        u,
+        lambda: services.void_draw(draw, request.form.get("reason", ""), by=current_user),
+        "抽签已作废（作废原因公开显示），可以按新的抽签池重新公布。",
+    )
 
 
 def _admin_draw(draw_id: int) -> tuple[Draw, AdvancementUnit]:
@@ -258,6 +359,7 @@ def _admin_draw(draw_id: int) -> tuple[Draw, AdvancementUnit]:
 
 # ---------------------------------------------------------------- shortlists
 
+
 @bp.route("/advancement/stages/<int:stage_id>/shortlist")
 @roles_required(*ADMINS)
 def shortlist(stage_id: int):
@@ -271,14 +373,28 @@ def shortlist(stage_id: int):
 @roles_required(*ADMINS)
 def shortlist_xlsx(stage_id: int):
     stage = services.advancement_stage(stage_id)
-    rows = [[r.entry.entrant_number, r.entry.name, r.entry.school.name, r.entry.subject.label, r.entry.group.label,
-             r.route.label, url_for("advancement.draw_public", draw_id=r.draw_id, _external=True) if r.draw_id else ""]
-            for r in services.shortlist(stage, scope=current_user.school_scope_clause())]
-    return xlsx_response(f"{stage.label}晋级名单.xlsx", f"{stage.label}晋级名单",
-                         ["参赛号", "姓名", "学校", "学科", "组别", "晋级方式", "抽签记录"], rows)
+    rows = [
+        [
+            r.entry.entrant_number,
+            r.entry.name,
+            r.entry.school.name,
+            r.entry.subject.label,
+            r.entry.group.label,
+            r.route.label,
+            url_for("advancement.draw_public", draw_id=r.draw_id, _external=True) if r.draw_id else "",
+        ]
+        for r in services.shortlist(stage, scope=current_user.school_scope_clause())
+    ]
+    return xlsx_response(
+        f"{stage.label}晋级名单.xlsx",
+        f"{stage.label}晋级名单",
+        ["参赛号", "姓名", "学校", "学科", "组别", "晋级方式", "抽签记录"],
+        rows,
+    )
 
 
 # ---------------------------------------------------------------- public draw pages (R-DRAW-1)
+
 
 def _public_draw(draw_id: int) -> Draw:
     return get_or_raise(Draw, draw_id, "抽签记录不存在。")
@@ -295,16 +411,33 @@ def draw_public(draw_id: int):
     if record is not None:
         labels = {e.number: e.label for e in record.pool}
         numbers = [e.number for e in record.pool]
-        steps = [(s, numbers[s.position], labels[numbers[s.position]])
-                 for s in selection_steps(record.key, len(record.pool), record.count)]
+        steps = [
+            (s, numbers[s.position], labels[numbers[s.position]])
+            for s in selection_steps(record.key, len(record.pool), record.count)
+        ]
         problems = verify_record(record)
-        disqualified = set(db.session.scalars(sa.select(Entry.entrant_number).where(
-            Entry.competition_id == draw.competition_id, Entry.entrant_number.in_(record.selected),
-            Entry.disqualified_at.is_not(None))))
+        disqualified = set(
+            db.session.scalars(
+                sa.select(Entry.entrant_number).where(
+                    Entry.competition_id == draw.competition_id,
+                    Entry.entrant_number.in_(record.selected),
+                    Entry.disqualified_at.is_not(None),
+                )
+            )
+        )
     children = db.session.scalars(sa.select(Draw).where(Draw.parent_id == draw.id).order_by(Draw.id)).all()
-    return render_page_or_block("advancement/draw_public.html", "draw", draw=draw, record=record, steps=steps,
-                                problems=problems, children=children, disqualified=disqualified,
-                                stage=db.session.get(Stage, draw.stage_id), css=CSS)
+    return render_page_or_block(
+        "advancement/draw_public.html",
+        "draw",
+        draw=draw,
+        record=record,
+        steps=steps,
+        problems=problems,
+        children=children,
+        disqualified=disqualified,
+        stage=db.session.get(Stage, draw.stage_id),
+        css=CSS,
+    )
 
 
 @bp.route("/draws/<int:draw_id>.json")
@@ -312,8 +445,11 @@ def draw_public(draw_id: int):
 def draw_json(draw_id: int):
     """The record the stand-alone verifier accepts; before the event, the published commitment."""
     draw = _public_draw(draw_id)
-    text = draw.record_json if draw.record_json else json.dumps(draw_store.commitment_dict(draw), ensure_ascii=False,
-                                                                indent=2, sort_keys=True)
+    text = (
+        draw.record_json
+        if draw.record_json
+        else json.dumps(draw_store.commitment_dict(draw), ensure_ascii=False, indent=2, sort_keys=True)
+    )
     response = Response(text, mimetype="application/json")
     response.headers["Content-Disposition"] = f'inline; filename="draw-{draw.id}.json"'
     return response

@@ -1,4 +1,5 @@
 """R-AUD-1: the append-only audit log."""
+
 from __future__ import annotations
 
 from datetime import datetime

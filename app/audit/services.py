@@ -1,9 +1,11 @@
 """R-AUD-1: writing to the audit log — one call per audited change, inside the change's transaction."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from app.audit.models import AuditEntry
 from app.extensions import db
@@ -17,7 +19,7 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
+    if hasattr(value, "value") and isinstance(value.value, str):  # enums
         return value.value
     return value
 

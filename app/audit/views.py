@@ -1,4 +1,5 @@
 """Reading the audit log: city admins see all, district admins their district."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -35,8 +36,13 @@ def index():
     if before_id:
         stmt = stmt.where(AuditEntry.id < before_id)
     entries = db.session.scalars(stmt.limit(PAGE)).all()
-    return render_page_or_block("audit/index.html", "audit_rows", entries=entries, action=request.args.get("action", ""),
-                                next_before=entries[-1].id if len(entries) == PAGE else None)
+    return render_page_or_block(
+        "audit/index.html",
+        "audit_rows",
+        entries=entries,
+        action=request.args.get("action", ""),
+        next_before=entries[-1].id if len(entries) == PAGE else None,
+    )
 
 
 @bp.route("/audit.xlsx")
@@ -44,7 +50,20 @@ def index():
 def export():
     entries = db.session.scalars(_query().limit(50_000)).all()
     return xlsx_response(
-        "审计日志.xlsx", "审计日志", ["时间", "操作人", "操作", "对象", "说明", "原因", "修改前", "修改后"],
-        ([fmt_dt(e.at, "%Y-%m-%d %H:%M:%S"), e.actor_name, e.action, f"{e.target_type}#{e.target_id or ''}", e.summary,
-          e.reason or "", str(e.before or ""), str(e.after or "")] for e in entries),
+        "审计日志.xlsx",
+        "审计日志",
+        ["时间", "操作人", "操作", "对象", "说明", "原因", "修改前", "修改后"],
+        (
+            [
+                fmt_dt(e.at, "%Y-%m-%d %H:%M:%S"),
+                e.actor_name,
+                e.action,
+                f"{e.target_type}#{e.target_id or ''}",
+                e.summary,
+                e.reason or "",
+                str(e.before or ""),
+                str(e.after or ""),
+            ]
+            for e in entries
+        ),
     )

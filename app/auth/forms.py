@@ -28,7 +28,8 @@ class UserForm(FlaskForm):
     district_id = SelectField("所属区县", coerce=optional_int, validators=[Optional()])
     school_id = SelectField("所属学校", coerce=optional_int, validators=[Optional()])
     password = PasswordField(
-        "密码", validators=[Optional(), Length(min=8, max=128, message="密码至少8位。")],
+        "密码",
+        validators=[Optional(), Length(min=8, max=128, message="密码至少8位。")],
         description="新建账号必填；编辑时留空表示不修改。",
     )
     active = BooleanField("启用", default=True)

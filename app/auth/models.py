@@ -1,4 +1,5 @@
 """Users, roles and scopes (R-ROLE-1)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -67,7 +68,9 @@ class User(UserMixin, db.Model):
         """R-ROLE-1: city admins manage every district, district admins their own."""
         if self.role == Role.CITY_ADMIN:
             return True
-        return self.role == Role.DISTRICT_ADMIN and district_id is not None and district_id == self.district_id
+        return (
+            self.role == Role.DISTRICT_ADMIN and district_id is not None and district_id == self.district_id
+        )
 
     def can_manage_school(self, school: School) -> bool:
         """R-ROLE-1: district scope covers its schools; a school admin has the school and, for a

@@ -1,8 +1,9 @@
 """Verbs on users: authenticate, create, update. Flush, never commit."""
+
 from __future__ import annotations
 
-from flask import current_app, has_app_context
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
 from app.audit import services as audit
 from app.auth.models import Role, User
@@ -32,7 +33,9 @@ def _check_scope_fields(role: Role, district: District | None, school: School | 
         raise DomainError("学校管理员必须指定所属学校。", field="school_id")
 
 
-def _check_actor_may_assign(actor: User, role: Role, district: District | None, school: School | None) -> None:
+def _check_actor_may_assign(
+    actor: User, role: Role, district: District | None, school: School | None
+) -> None:
     """R-ROLE-1: a district admin manages only school admins and judges of their own district."""
     if actor.role == Role.CITY_ADMIN:
         return
@@ -69,7 +72,9 @@ def save_user(
         old_district = user.district_id if user.school is None else user.school.district_id
         if actor.role != Role.CITY_ADMIN and old_district != actor.district_id:
             raise NotAllowed("只能管理本区县的账号。")
-    clash = db.session.scalar(sa.select(User).where(User.username == username, User.id != (user.id if user else -1)))
+    clash = db.session.scalar(
+        sa.select(User).where(User.username == username, User.id != (user.id if user else -1))
+    )
     if clash is not None:
         raise DomainError(f"用户名“{username}”已被使用。", field="username")
     creating = user is None
@@ -93,17 +98,27 @@ def save_user(
     user.active = active
     db.session.flush()
     audit.record(
-        actor, "user.create" if creating else "user.update", "user", user.id,
+        actor,
+        "user.create" if creating else "user.update",
+        "user",
+        user.id,
         f"{'创建' if creating else '修改'}账号 {username}（{role.label}）",
-        before=before, after=_public_fields(user), district_id=user.district_id, school_id=user.school_id,
+        before=before,
+        after=_public_fields(user),
+        district_id=user.district_id,
+        school_id=user.school_id,
     )
     return user
 
 
 def _public_fields(user: User) -> dict:
     return {
-        "username": user.username, "display_name": user.display_name, "role": user.role,
-        "district_id": user.district_id, "school_id": user.school_id, "active": user.active,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "district_id": user.district_id,
+        "school_id": user.school_id,
+        "active": user.active,
     }
 
 

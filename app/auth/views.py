@@ -1,4 +1,5 @@
 """Sign-in/out and account administration. Thin: load → check access → service → commit → render."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -7,8 +8,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import bp
-from app.auth import services
+from app.auth import bp, services
 from app.auth.forms import LoginForm, UserForm
 from app.auth.models import Role, User
 from app.errors import DomainError
@@ -83,16 +83,23 @@ def logout():
 
 # ---- account administration (city admins: all; district admins: school admins and judges of their district)
 
+
 def _user_query():
     stmt = sa.select(User).outerjoin(User.school).order_by(User.role, User.username)
     if current_user.role == Role.DISTRICT_ADMIN:
-        stmt = stmt.where(sa.or_(User.district_id == current_user.district_id, School.district_id == current_user.district_id))
+        stmt = stmt.where(
+            sa.or_(
+                User.district_id == current_user.district_id, School.district_id == current_user.district_id
+            )
+        )
     return stmt
 
 
 def _fill_choices(form: UserForm) -> None:
     districts = db.session.scalars(sa.select(District).order_by(District.code)).all()
-    schools = db.session.scalars(sa.select(School).where(current_user.school_scope_clause()).order_by(School.code)).all()
+    schools = db.session.scalars(
+        sa.select(School).where(current_user.school_scope_clause()).order_by(School.code)
+    ).all()
     if current_user.role == Role.DISTRICT_ADMIN:
         districts = [d for d in districts if d.id == current_user.district_id]
         form.role.choices = [(r.value, r.label) for r in (Role.SCHOOL_ADMIN, Role.JUDGE)]
@@ -134,15 +141,22 @@ def edit_user(user_id: int | None = None):
     if form.validate_on_submit():
         try:
             saved = services.save_user(
-                current_user, user,
-                username=form.username.data.strip(), display_name=form.display_name.data.strip(),
-                role=Role(form.role.data), district_id=form.district_id.data, school_id=form.school_id.data,
-                password=form.password.data or None, active=form.active.data,
+                current_user,
+                user,
+                username=form.username.data.strip(),
+                display_name=form.display_name.data.strip(),
+                role=Role(form.role.data),
+                district_id=form.district_id.data,
+                school_id=form.school_id.data,
+                password=form.password.data or None,
+                active=form.active.data,
             )
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
-            return render_page_or_block("auth/user_form.html", "user_form", status=error.status_code, form=form, user=user)
+            return render_page_or_block(
+                "auth/user_form.html", "user_form", status=error.status_code, form=form, user=user
+            )
         else:
             db.session.commit()
             flash(f"账号 {saved.username} 已保存。", "success")

@@ -1,4 +1,5 @@
 """Prizes, team and organisation awards, certificates (SPEC §6, R-AW-*)."""
+
 from flask import Blueprint
 
 bp = Blueprint("awards", __name__)

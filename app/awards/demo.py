@@ -5,6 +5,7 @@ could honestly be published. The awards screens still show real figures: the 组
 demo rosters and stamped lists, the team preview lists what must be published first, and the
 semifinal/final previews list the competitors advanced so far as "无成绩".
 """
+
 from __future__ import annotations
 
 from app.competitions.models import Competition

@@ -1,4 +1,5 @@
 """Forms of the awards domain (CSRF on every POST)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -12,5 +13,8 @@ class PublishForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField("撤销原因", validators=[DataRequired("请填写撤销原因。"), Length(max=500, message="原因最多500字。")],
-                           description="撤销后该名单的证书将无法通过验证；原因记入审计日志。")
+    reason = TextAreaField(
+        "撤销原因",
+        validators=[DataRequired("请填写撤销原因。"), Length(max=500, message="原因最多500字。")],
+        description="撤销后该名单的证书将无法通过验证；原因记入审计日志。",
+    )

@@ -4,6 +4,7 @@ Publishing stores a snapshot: a release and one row per award with the recipient
 figures as they were, so that a later score correction never silently changes a published list.
 Each row carries its certificate's verification code (R-AW-2).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -52,11 +53,15 @@ class AwardRelease(db.Model):
     __table_args__ = (sa.UniqueConstraint("competition_id", "scope_key", "live"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[AwardKind]
     stage_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stages.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
-    scope_key: Mapped[str] = mapped_column(sa.String(32))  # "semifinal-<district id>", "final", "team", "organisation"
+    scope_key: Mapped[str] = mapped_column(
+        sa.String(32)
+    )  # "semifinal-<district id>", "final", "team", "organisation"
     issuer: Mapped[str] = mapped_column(sa.String(128))  # who signs the certificates (市/区县教育局)
     live: Mapped[bool | None] = mapped_column(default=True)
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -87,7 +92,9 @@ class Award(db.Model):
     __tablename__ = "awards"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    release_id: Mapped[int] = mapped_column(sa.ForeignKey("award_releases.id", ondelete="CASCADE"), index=True)
+    release_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("award_releases.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int]  # display order within the release
     code: Mapped[str] = mapped_column(sa.String(16), unique=True)  # R-AW-2 verification code
     prize: Mapped[Prize]

@@ -4,12 +4,13 @@ Counts are ``round half up`` of ratio × size, computed in Decimal once. Ties al
 (or a school's) prize depends only on their shared rank, so people with the same rank can never end up
 with different prizes.
 """
+
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Hashable, Mapping, Sequence
 
 
 def round_count(ratio: Decimal, size: int) -> int:
@@ -25,7 +26,9 @@ def prize_counts(size: int, ratios: Sequence[Decimal]) -> list[int]:
     return [round_count(ratio, size) for ratio in ratios]
 
 
-def assign_prizes(ranks: Mapping[Hashable, int | None], size: int, ratios: Sequence[Decimal]) -> dict[Hashable, int]:
+def assign_prizes(
+    ranks: Mapping[Hashable, int | None], size: int, ratios: Sequence[Decimal]
+) -> dict[Hashable, int]:
     """R-AW-1: prize index (0 = 一等奖, 1 = 二等奖, …) per competitor; those without a prize are left out.
 
     ``ranks`` are R-RANK-1 competition ranks (1, 2, 2, 4) within the pool, None for "no result yet";
@@ -94,7 +97,9 @@ def rank_teams(teams: Sequence[TeamFigures], top_ratio: Decimal) -> list[TeamPla
     A 2nd, C 3rd; only B is awarded. If A's participation were also 100%, A and B would share rank 1 and
     both be awarded.
     """
-    ranked = sorted((t for t in teams if t.competitors > 0), key=lambda t: (t.share, t.participation), reverse=True)
+    ranked = sorted(
+        (t for t in teams if t.competitors > 0), key=lambda t: (t.share, t.participation), reverse=True
+    )
     places = round_count(top_ratio, len(ranked))
     out: list[TeamPlace] = []
     previous: tuple[int, tuple[Fraction, Fraction]] | None = None
@@ -109,10 +114,14 @@ def rank_teams(teams: Sequence[TeamFigures], top_ratio: Decimal) -> list[TeamPla
 
 def to_percent(value: Fraction) -> Decimal:
     """A share as a Decimal fraction rounded half up to 4 places (shown as 66.67%)."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.0001"), rounding=ROUND_HALF_UP
+    )
 
 
-def deserves_organisation_award(on_time: bool | None, competitors: int, eligible: int, upheld_objections: int) -> bool:
+def deserves_organisation_award(
+    on_time: bool | None, competitors: int, eligible: int, upheld_objections: int
+) -> bool:
     """R-AW-3 组织奖 for a school or a district: roster submitted on time, full participation
     (participation rate = competitors / (listed − excluded) = 100%, with someone to take part) and no
     upheld objection. ``on_time`` None means "not known" and does not qualify.

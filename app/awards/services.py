@@ -5,6 +5,7 @@ Chinese message. Who publishes what follows R-COMP-1: the semifinal is run by th
 district's semifinal awards are published by that district (or the city); the final and the team
 and organisation awards are published by the city.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -27,7 +28,7 @@ from app.awards.rules import (
     to_percent,
 )
 from app.codes import READABLE_ALPHABET, normalise_code, random_code
-from app.competitions.models import Competition, Entry, Group, Stage, StageKind, StageEntrant, Subject
+from app.competitions.models import Competition, Entry, Group, Stage, StageEntrant, StageKind, Subject
 from app.competitions.queries import competitors_stmt
 from app.errors import DomainError, NotAllowed, NotFound
 from app.extensions import db
@@ -48,6 +49,7 @@ GROUP_ORDER = {g: i for i, g in enumerate(Group)}
 
 # ---------------------------------------------------------------- scopes and access (R-ROLE-1)
 
+
 @dataclass(frozen=True)
 class Scope:
     """What one release covers: a kind and, for the semifinal, the district that ran it."""
@@ -57,7 +59,9 @@ class Scope:
 
     @property
     def key(self) -> str:
-        return f"{self.kind.value}-{self.district_id}" if self.kind == AwardKind.SEMIFINAL else self.kind.value
+        return (
+            f"{self.kind.value}-{self.district_id}" if self.kind == AwardKind.SEMIFINAL else self.kind.value
+        )
 
 
 def parse_kind(value: str) -> AwardKind:
@@ -70,7 +74,9 @@ def parse_kind(value: str) -> AwardKind:
 def can_publish(user: User, scope: Scope) -> bool:
     """Semifinal awards: the district that ran it, or the city; everything else: the city only."""
     if scope.kind == AwardKind.SEMIFINAL:
-        return user.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN) and user.can_manage_district(scope.district_id)
+        return user.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN) and user.can_manage_district(
+            scope.district_id
+        )
     return user.role == Role.CITY_ADMIN
 
 
@@ -82,12 +88,17 @@ def check_publish(user: User, scope: Scope) -> None:
 
 
 def live_release(competition_id: int, scope: Scope) -> AwardRelease | None:
-    return db.session.scalar(sa.select(AwardRelease).where(
-        AwardRelease.competition_id == competition_id, AwardRelease.scope_key == scope.key,
-        AwardRelease.live.is_(True)))
+    return db.session.scalar(
+        sa.select(AwardRelease).where(
+            AwardRelease.competition_id == competition_id,
+            AwardRelease.scope_key == scope.key,
+            AwardRelease.live.is_(True),
+        )
+    )
 
 
 # ---------------------------------------------------------------- individual prizes (R-AW-1)
+
 
 @dataclass
 class PrizeRow:
@@ -143,8 +154,9 @@ def individual_pools(stage: Stage, district_id: int | None = None) -> list[Pool]
     competitor counts towards the pool size; those without a result yet get no prize.
     """
     competition = stage.competition
-    stmt = competitors_stmt(stage).options(selectinload(Entry.school).selectinload(School.district),
-                                           selectinload(Entry.subject))
+    stmt = competitors_stmt(stage).options(
+        selectinload(Entry.school).selectinload(School.district), selectinload(Entry.subject)
+    )
     if district_id is not None:
         stmt = stmt.join(School, School.id == Entry.school_id).where(School.district_id == district_id)
     entries = db.session.scalars(stmt).all()
@@ -160,8 +172,16 @@ def individual_pools(stage: Stage, district_id: int | None = None) -> list[Pool]
         pool = pools.setdefault(key, Pool(entry.group, subject))
         pool.rows.append(PrizeRow(entry, by_entry.get(entry.id), None, None))
     for pool in pools.values():
-        ranks = rank_entries([(r.entry.id, r.result.aggregate if r.result else None,
-                               r.result.item_aggregates if r.result else ()) for r in pool.rows])
+        ranks = rank_entries(
+            [
+                (
+                    r.entry.id,
+                    r.result.aggregate if r.result else None,
+                    r.result.item_aggregates if r.result else (),
+                )
+                for r in pool.rows
+            ]
+        )
         prizes = assign_prizes(ranks, pool.size, ratios)
         pool.nominal = prize_counts(pool.size, ratios)
         for row in pool.rows:
@@ -169,11 +189,18 @@ def individual_pools(stage: Stage, district_id: int | None = None) -> list[Pool]
             index = prizes.get(row.entry.id)
             row.prize = INDIVIDUAL_PRIZES[index] if index is not None else None
         pool.rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.entry.entrant_number))
-    return sorted(pools.values(), key=lambda p: (GROUP_ORDER[p.group], p.subject.level.value if p.subject else "",
-                                                  p.subject.position if p.subject else 0))
+    return sorted(
+        pools.values(),
+        key=lambda p: (
+            GROUP_ORDER[p.group],
+            p.subject.level.value if p.subject else "",
+            p.subject.position if p.subject else 0,
+        ),
+    )
 
 
 # ---------------------------------------------------------------- team and organisation awards (R-AW-3)
+
 
 def _schools_with_teachers(competition: Competition) -> dict[int, SchoolRow]:
     """R-ROS-1 figures of every school with anyone listed, from the rosters domain (one definition)."""
@@ -186,8 +213,12 @@ def prized_by_school(competition: Competition) -> dict[int, int]:
         sa.select(Entry.school_id, sa.func.count(sa.distinct(Award.entry_id)))
         .join(AwardRelease, AwardRelease.id == Award.release_id)
         .join(Entry, Entry.id == Award.entry_id)
-        .where(AwardRelease.competition_id == competition.id, AwardRelease.live.is_(True),
-               AwardRelease.kind.in_([AwardKind.SEMIFINAL, AwardKind.FINAL]), Entry.disqualified_at.is_(None))
+        .where(
+            AwardRelease.competition_id == competition.id,
+            AwardRelease.live.is_(True),
+            AwardRelease.kind.in_([AwardKind.SEMIFINAL, AwardKind.FINAL]),
+            Entry.disqualified_at.is_(None),
+        )
         .group_by(Entry.school_id)
     ).all()
     return {sid: int(n) for sid, n in rows}
@@ -197,13 +228,24 @@ def missing_individual_releases(competition: Competition) -> list[str]:
     """Individual lists a team award depends on that are not published yet (names, for the message)."""
     semifinal = competition.stage(StageKind.SEMIFINAL)
     districts = db.session.execute(
-        sa.select(District.id, District.name).join(School, School.district_id == District.id)
-        .join(Entry, Entry.school_id == School.id).join(StageEntrant, StageEntrant.entry_id == Entry.id)
-        .where(StageEntrant.stage_id == semifinal.id).group_by(District.id, District.name).order_by(District.name)
+        sa.select(District.id, District.name)
+        .join(School, School.district_id == District.id)
+        .join(Entry, Entry.school_id == School.id)
+        .join(StageEntrant, StageEntrant.entry_id == Entry.id)
+        .where(StageEntrant.stage_id == semifinal.id)
+        .group_by(District.id, District.name)
+        .order_by(District.name)
     ).all()
-    live = set(db.session.scalars(sa.select(AwardRelease.scope_key).where(
-        AwardRelease.competition_id == competition.id, AwardRelease.live.is_(True))))
-    missing = [f"{name}复赛奖项" for did, name in districts if Scope(AwardKind.SEMIFINAL, did).key not in live]
+    live = set(
+        db.session.scalars(
+            sa.select(AwardRelease.scope_key).where(
+                AwardRelease.competition_id == competition.id, AwardRelease.live.is_(True)
+            )
+        )
+    )
+    missing = [
+        f"{name}复赛奖项" for did, name in districts if Scope(AwardKind.SEMIFINAL, did).key not in live
+    ]
     if AwardKind.FINAL.value not in live:
         missing.append("决赛奖项")
     return missing
@@ -236,8 +278,11 @@ def team_preview(competition: Competition) -> dict[str, list[TeamRow]]:
     prized = prized_by_school(competition)
     out: dict[str, list[TeamRow]] = {}
     for category in ("中心校", "非中心校"):
-        figures = [TeamFigures(sid, c.competing, prized.get(sid, 0), c.listed - c.excluded)
-                   for sid, c in counts.items() if team_of(c.school) == category]
+        figures = [
+            TeamFigures(sid, c.competing, prized.get(sid, 0), c.listed - c.excluded)
+            for sid, c in counts.items()
+            if team_of(c.school) == category
+        ]
         places = rank_teams(figures, competition.team_award_ratio)
         out[category] = [TeamRow(p, counts[p.figures.key].school, category) for p in places]
     return out
@@ -246,7 +291,8 @@ def team_preview(competition: Competition) -> dict[str, list[TeamRow]]:
 def upheld_objections_by_school(competition: Competition) -> dict[int, int]:
     """Per school: objections upheld against its teachers (R-PUB-2), for R-AW-3 组织奖."""
     rows = db.session.execute(
-        sa.select(Entry.school_id, sa.func.count()).join(Objection, Objection.entry_id == Entry.id)
+        sa.select(Entry.school_id, sa.func.count())
+        .join(Objection, Objection.entry_id == Entry.id)
         .where(Entry.competition_id == competition.id, Objection.status == ObjectionStatus.UPHELD)
         .group_by(Entry.school_id)
     ).all()
@@ -284,9 +330,19 @@ def organisation_preview(competition: Competition) -> list[OrgRow]:
         eligible = c.listed - c.excluded
         if eligible == 0:
             continue  # e.g. a district-seat school: nobody in scope, nothing to organise
-        schools.append(OrgRow("学校", c.school.name, c.school.district, c.school, c.on_time, c.competing, eligible,
-                              upheld.get(sid, 0),
-                              deserves_organisation_award(c.on_time, c.competing, eligible, upheld.get(sid, 0))))
+        schools.append(
+            OrgRow(
+                "学校",
+                c.school.name,
+                c.school.district,
+                c.school,
+                c.on_time,
+                c.competing,
+                eligible,
+                upheld.get(sid, 0),
+                deserves_organisation_award(c.on_time, c.competing, eligible, upheld.get(sid, 0)),
+            )
+        )
     districts: dict[int, list[OrgRow]] = defaultdict(list)
     for row in schools:
         districts[row.district.id].append(row)
@@ -294,13 +350,29 @@ def organisation_preview(competition: Competition) -> list[OrgRow]:
     for rows in sorted(districts.values(), key=lambda rs: rs[0].district.code):
         district = rows[0].district
         ok = all(r.on_time for r in rows)
-        comp, elig, up = sum(r.competitors for r in rows), sum(r.eligible for r in rows), sum(r.upheld for r in rows)
-        out.append(OrgRow("区县", district.name, district, None, ok, comp, elig, up,
-                          deserves_organisation_award(ok, comp, elig, up)))
+        comp, elig, up = (
+            sum(r.competitors for r in rows),
+            sum(r.eligible for r in rows),
+            sum(r.upheld for r in rows),
+        )
+        out.append(
+            OrgRow(
+                "区县",
+                district.name,
+                district,
+                None,
+                ok,
+                comp,
+                elig,
+                up,
+                deserves_organisation_award(ok, comp, elig, up),
+            )
+        )
     return out + schools
 
 
 # ---------------------------------------------------------------- publishing
+
 
 def new_codes(count: int) -> list[str]:
     """``count`` fresh verification codes, distinct from each other and from every stored code."""
@@ -327,20 +399,32 @@ def _individual_awards(competition: Competition, scope: Scope, allow_unscored: b
         raise DomainError(f"该范围内没有{stage.label}选手，无需发布。")
     unscored = sum(p.unscored for p in pools)
     if unscored and not allow_unscored:
-        raise DomainError(f"还有 {unscored} 名选手没有成绩（评分未完成或缺考）。请确认后勾选“无成绩者不获奖”再发布。",
-                          field="confirm_unscored")
+        raise DomainError(
+            f"还有 {unscored} 名选手没有成绩（评分未完成或缺考）。请确认后勾选“无成绩者不获奖”再发布。",
+            field="confirm_unscored",
+        )
     awards = []
     for pool in pools:
         for row in pool.rows:
             if row.prize is None:
                 continue
             e = row.entry
-            awards.append(Award(
-                prize=row.prize, entry_id=e.id, school_id=e.school_id, district_id=e.school.district_id,
-                recipient=e.name, school_name=e.school.name, district_name=e.school.district.name,
-                entrant_number=e.entrant_number, group=e.group, subject_label=e.subject.label, rank=row.rank,
-                score=row.result.aggregate if row.result else None,
-            ))
+            awards.append(
+                Award(
+                    prize=row.prize,
+                    entry_id=e.id,
+                    school_id=e.school_id,
+                    district_id=e.school.district_id,
+                    recipient=e.name,
+                    school_name=e.school.name,
+                    district_name=e.school.district.name,
+                    entrant_number=e.entrant_number,
+                    group=e.group,
+                    subject_label=e.subject.label,
+                    rank=row.rank,
+                    score=row.result.aggregate if row.result else None,
+                )
+            )
     return awards
 
 
@@ -353,24 +437,43 @@ def _team_awards(competition: Competition) -> list[Award]:
         for row in rows:
             if row.place.awarded:
                 s = row.school
-                awards.append(Award(
-                    prize=Prize.TEAM, school_id=s.id, district_id=s.district_id, recipient=s.name, school_name=s.name,
-                    district_name=s.district.name, category=row.category, rank=row.place.rank,
-                    score=row.share, participation=row.participation,
-                ))
+                awards.append(
+                    Award(
+                        prize=Prize.TEAM,
+                        school_id=s.id,
+                        district_id=s.district_id,
+                        recipient=s.name,
+                        school_name=s.name,
+                        district_name=s.district.name,
+                        category=row.category,
+                        rank=row.place.rank,
+                        score=row.share,
+                        participation=row.participation,
+                    )
+                )
     return awards
 
 
 def _organisation_awards(competition: Competition) -> list[Award]:
     return [
-        Award(prize=Prize.ORGANISATION, school_id=r.school.id if r.school else None, district_id=r.district.id,
-              recipient=r.name, school_name=r.school.name if r.school else None, district_name=r.district.name,
-              category=r.category, participation=r.participation)
-        for r in organisation_preview(competition) if r.awarded
+        Award(
+            prize=Prize.ORGANISATION,
+            school_id=r.school.id if r.school else None,
+            district_id=r.district.id,
+            recipient=r.name,
+            school_name=r.school.name if r.school else None,
+            district_name=r.district.name,
+            category=r.category,
+            participation=r.participation,
+        )
+        for r in organisation_preview(competition)
+        if r.awarded
     ]
 
 
-def publish(competition: Competition, scope: Scope, *, by: User, allow_unscored: bool = False) -> AwardRelease:
+def publish(
+    competition: Competition, scope: Scope, *, by: User, allow_unscored: bool = False
+) -> AwardRelease:
     """Publish the awards of ``scope`` as they stand now: a snapshot with verification codes, audited (R-AUD-1).
 
     Refused when the scope already has a live list (withdraw it first) or nothing would be awarded.
@@ -380,20 +483,33 @@ def publish(competition: Competition, scope: Scope, *, by: User, allow_unscored:
     if scope.kind == AwardKind.SEMIFINAL and district is None:
         raise NotFound("没有这个区县。")
     if live_release(competition.id, scope) is not None:
-        raise DomainError("该奖项名单已经发布。发布后的名单不可更改；如确需更正，请先撤销（需填写原因）再重新发布。")
+        raise DomainError(
+            "该奖项名单已经发布。发布后的名单不可更改；如确需更正，请先撤销（需填写原因）再重新发布。"
+        )
     if scope.kind in (AwardKind.SEMIFINAL, AwardKind.FINAL):
         # May be empty (a pool too small for any prize): publishing it still says "results are final".
         awards = _individual_awards(competition, scope, allow_unscored)
     else:
-        awards = _team_awards(competition) if scope.kind == AwardKind.TEAM else _organisation_awards(competition)
+        awards = (
+            _team_awards(competition) if scope.kind == AwardKind.TEAM else _organisation_awards(competition)
+        )
         if not awards:
             raise DomainError("目前没有任何学校或区县符合获奖条件，无法发布空名单。")
     for position, (award, code) in enumerate(zip(awards, new_codes(len(awards))), start=1):
         award.position, award.code = position, code
     release = AwardRelease(
-        competition=competition, kind=scope.kind, district=district, scope_key=scope.key,
-        stage=stage_for(competition, scope.kind) if scope.kind in (AwardKind.SEMIFINAL, AwardKind.FINAL) else None,
-        issuer=issuer_for(scope, district), live=True, published_at=utcnow(), published_by_id=by.id, awards=awards,
+        competition=competition,
+        kind=scope.kind,
+        district=district,
+        scope_key=scope.key,
+        stage=stage_for(competition, scope.kind)
+        if scope.kind in (AwardKind.SEMIFINAL, AwardKind.FINAL)
+        else None,
+        issuer=issuer_for(scope, district),
+        live=True,
+        published_at=utcnow(),
+        published_by_id=by.id,
+        awards=awards,
     )
     db.session.add(release)
     try:
@@ -404,10 +520,16 @@ def publish(competition: Competition, scope: Scope, *, by: User, allow_unscored:
     tally: dict[str, int] = defaultdict(int)
     for award in awards:
         tally[award.prize.label] += 1
-    record(by, "awards.publish", "award_release", release.id,
-           f"发布{release.title}：" + "，".join(f"{k} {v} 名" for k, v in tally.items()),
-           after={"scope": scope.key, "awards": len(awards), **tally},
-           competition_id=competition.id, district_id=scope.district_id)
+    record(
+        by,
+        "awards.publish",
+        "award_release",
+        release.id,
+        f"发布{release.title}：" + "，".join(f"{k} {v} 名" for k, v in tally.items()),
+        after={"scope": scope.key, "awards": len(awards), **tally},
+        competition_id=competition.id,
+        district_id=scope.district_id,
+    )
     return release
 
 
@@ -429,9 +551,18 @@ def withdraw(release: AwardRelease, reason: str, *, by: User) -> AwardRelease:
     release.withdrawn_by_id = by.id
     release.withdraw_reason = reason
     db.session.flush()
-    record(by, "awards.withdraw", "award_release", release.id, f"撤销{release.title}（{len(release.awards)} 项）",
-           before={"live": True}, after={"live": False}, reason=reason,
-           competition_id=release.competition_id, district_id=release.district_id)
+    record(
+        by,
+        "awards.withdraw",
+        "award_release",
+        release.id,
+        f"撤销{release.title}（{len(release.awards)} 项）",
+        before={"live": True},
+        after={"live": False},
+        reason=reason,
+        competition_id=release.competition_id,
+        district_id=release.district_id,
+    )
     return release
 
 
@@ -441,7 +572,11 @@ def award_by_code(code: str) -> Award | None:
     if len(normal) != CODE_LENGTH:
         return None
     return db.session.scalar(
-        sa.select(Award).where(Award.code == normal)
-        .options(joinedload(Award.release).joinedload(AwardRelease.competition),
-                 joinedload(Award.release).joinedload(AwardRelease.stage), joinedload(Award.entry))
+        sa.select(Award)
+        .where(Award.code == normal)
+        .options(
+            joinedload(Award.release).joinedload(AwardRelease.competition),
+            joinedload(Award.release).joinedload(AwardRelease.stage),
+            joinedload(Award.entry),
+        )
     )

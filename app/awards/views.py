@@ -4,6 +4,7 @@ Admin screens (preview → publish → certificates, withdraw) and the public on
 certificate verification). Public pages read only the published snapshot rows, which hold no
 private data (R-PUB-1).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -63,6 +64,7 @@ def _scope(kind: AwardKind, district_id: int | None) -> Scope:
 
 # ---------------------------------------------------------------- admin
 
+
 @bp.route("/awards")
 @roles_required(*ADMIN_ROLES)
 def index():
@@ -73,31 +75,49 @@ def index():
     scopes: list[tuple[Scope, str]] = []
     if competition is not None:
         releases = db.session.scalars(
-            sa.select(AwardRelease).where(AwardRelease.competition_id == competition.id)
+            sa.select(AwardRelease)
+            .where(AwardRelease.competition_id == competition.id)
             .options(selectinload(AwardRelease.district), selectinload(AwardRelease.published_by))
             .order_by(AwardRelease.published_at.desc())
         ).all()
         # The number of awards per list in one query (``release.awards`` would load each list's rows).
-        sizes = dict(db.session.execute(
-            sa.select(Award.release_id, sa.func.count()).join(AwardRelease, AwardRelease.id == Award.release_id)
-            .where(AwardRelease.competition_id == competition.id).group_by(Award.release_id)).all())
+        sizes = dict(
+            db.session.execute(
+                sa.select(Award.release_id, sa.func.count())
+                .join(AwardRelease, AwardRelease.id == Award.release_id)
+                .where(AwardRelease.competition_id == competition.id)
+                .group_by(Award.release_id)
+            ).all()
+        )
         if current_user.role in ORGANISERS:
-            scopes = [(Scope(AwardKind.SEMIFINAL, d.id), f"{d.name} 复赛个人奖项") for d in _districts_for(current_user)]
+            scopes = [
+                (Scope(AwardKind.SEMIFINAL, d.id), f"{d.name} 复赛个人奖项")
+                for d in _districts_for(current_user)
+            ]
             scopes += [(Scope(k), k.label) for k in (AwardKind.FINAL, AwardKind.TEAM, AwardKind.ORGANISATION)]
     live = {r.scope_key: r for r in releases if r.live}
     return render_page_or_block(
-        "awards/index.html", "releases", competition=competition, releases=releases, sizes=sizes, scopes=scopes,
+        "awards/index.html",
+        "releases",
+        competition=competition,
+        releases=releases,
+        sizes=sizes,
+        scopes=scopes,
         live=live,
         can_publish=lambda scope: services.can_publish(current_user, scope),
     )
 
 
 def _preview_context(competition: Competition, scope: Scope) -> dict:
-    context: dict = {"competition": competition, "scope": scope, "kind": scope.kind,
-                     "live": services.live_release(competition.id, scope),
-                     "can_publish": services.can_publish(current_user, scope),
-                     "districts": _districts_for(current_user) if scope.kind == AwardKind.SEMIFINAL else [],
-                     "district": db.session.get(District, scope.district_id) if scope.district_id else None}
+    context: dict = {
+        "competition": competition,
+        "scope": scope,
+        "kind": scope.kind,
+        "live": services.live_release(competition.id, scope),
+        "can_publish": services.can_publish(current_user, scope),
+        "districts": _districts_for(current_user) if scope.kind == AwardKind.SEMIFINAL else [],
+        "district": db.session.get(District, scope.district_id) if scope.district_id else None,
+    }
     if scope.kind in (AwardKind.SEMIFINAL, AwardKind.FINAL):
         stage = services.stage_for(competition, scope.kind)
         context["stage"] = stage
@@ -128,7 +148,9 @@ def _organiser_scope(competition_id: int, kind: str, district_id: int | None) ->
 def preview(competition_id: int, kind: str):
     competition, scope = _organiser_scope(competition_id, kind, request.args.get("district", type=int))
     form = PublishForm(district_id=scope.district_id or "")
-    return render_page_or_block("awards/preview.html", "preview", form=form, **_preview_context(competition, scope))
+    return render_page_or_block(
+        "awards/preview.html", "preview", form=form, **_preview_context(competition, scope)
+    )
 
 
 @bp.route("/awards/<int:competition_id>/publish/<kind>", methods=["POST"])
@@ -138,13 +160,18 @@ def publish(competition_id: int, kind: str):
     district_id = int(form.district_id.data) if (form.district_id.data or "").isdigit() else None
     competition, scope = _organiser_scope(competition_id, kind, district_id)
     if form.validate_on_submit():
-        done, release = attempt(lambda: services.publish(
-            competition, scope, by=current_user, allow_unscored=bool(form.confirm_unscored.data)), form)
+        done, release = attempt(
+            lambda: services.publish(
+                competition, scope, by=current_user, allow_unscored=bool(form.confirm_unscored.data)
+            ),
+            form,
+        )
         if done:
             flash(f"已发布{release.title}，共 {len(release.awards)} 项。", "success")
             return redirect(url_for("awards.release", release_id=release.id), 303)
-    return render_page_or_block("awards/preview.html", "preview", status=422, form=form,
-                                **_preview_context(competition, scope))
+    return render_page_or_block(
+        "awards/preview.html", "preview", status=422, form=form, **_preview_context(competition, scope)
+    )
 
 
 @bp.route("/awards/<int:competition_id>/export/<kind>.xlsx")
@@ -156,28 +183,78 @@ def preview_xlsx(competition_id: int, kind: str):
     name = f"{context['district'].name if context['district'] else ''}{scope.kind.label}（预览）"
     if "pools" in context:
         headers = ["组别", "名次", "编号", "姓名", "学校", "学科", "成绩", "拟获奖项"]
-        rows = [[pool.title, row.rank, row.entry.entrant_number, row.entry.name, row.entry.school.name,
-                 row.entry.subject.label, row.result.aggregate if row.result else None,
-                 row.prize.label if row.prize else ""]
-                for pool in context["pools"] for row in pool.rows]
+        rows = [
+            [
+                pool.title,
+                row.rank,
+                row.entry.entrant_number,
+                row.entry.name,
+                row.entry.school.name,
+                row.entry.subject.label,
+                row.result.aggregate if row.result else None,
+                row.prize.label if row.prize else "",
+            ]
+            for pool in context["pools"]
+            for row in pool.rows
+        ]
     elif "teams" in context:
         headers = ["类别", "名次", "学校", "区县", "参赛人数", "获奖人数", "获奖比例", "参赛率", "优秀团队奖"]
-        rows = [[category, r.place.rank, r.school.name, r.school.district.name, r.place.figures.competitors,
-                 r.place.figures.prized, r.share, r.participation, r.place.awarded]
-                for category, team_rows in context["teams"].items() for r in team_rows]
+        rows = [
+            [
+                category,
+                r.place.rank,
+                r.school.name,
+                r.school.district.name,
+                r.place.figures.competitors,
+                r.place.figures.prized,
+                r.share,
+                r.participation,
+                r.place.awarded,
+            ]
+            for category, team_rows in context["teams"].items()
+            for r in team_rows
+        ]
     else:
-        headers = ["类别", "名称", "区县", "名单按时报送", "参赛人数", "应参赛人数", "参赛率", "异议成立", "组织奖"]
-        rows = [[r.category, r.name, r.district.name, r.on_time, r.competitors,
-                 r.eligible, r.participation, r.upheld, r.awarded] for r in context["orgs"]]
+        headers = [
+            "类别",
+            "名称",
+            "区县",
+            "名单按时报送",
+            "参赛人数",
+            "应参赛人数",
+            "参赛率",
+            "异议成立",
+            "组织奖",
+        ]
+        rows = [
+            [
+                r.category,
+                r.name,
+                r.district.name,
+                r.on_time,
+                r.competitors,
+                r.eligible,
+                r.participation,
+                r.upheld,
+                r.awarded,
+            ]
+            for r in context["orgs"]
+        ]
     return xlsx_response(f"{name}.xlsx", scope.kind.label, headers, rows)
 
 
 def _release(release_id: int) -> AwardRelease:
     release = db.session.scalar(
-        sa.select(AwardRelease).where(AwardRelease.id == release_id)
-        .options(selectinload(AwardRelease.awards), joinedload(AwardRelease.competition),
-                 joinedload(AwardRelease.stage), joinedload(AwardRelease.district),
-                 joinedload(AwardRelease.published_by), joinedload(AwardRelease.withdrawn_by))
+        sa.select(AwardRelease)
+        .where(AwardRelease.id == release_id)
+        .options(
+            selectinload(AwardRelease.awards),
+            joinedload(AwardRelease.competition),
+            joinedload(AwardRelease.stage),
+            joinedload(AwardRelease.district),
+            joinedload(AwardRelease.published_by),
+            joinedload(AwardRelease.withdrawn_by),
+        )
     )
     if release is None:
         raise NotFound("没有这份奖项名单。")
@@ -198,8 +275,13 @@ def _release_page(item: AwardRelease, form: WithdrawForm, status: int = 200):
     printable = certificate_scope(current_user, item.awards)
     schools = Counter((a.school_id, a.school_name or a.recipient) for a in printable if a.school_id)
     return render_page_or_block(
-        "awards/release.html", "rows", status=status, release=item, printable=printable,
-        schools=sorted(schools.items(), key=lambda kv: kv[0][1]), form=form,
+        "awards/release.html",
+        "rows",
+        status=status,
+        release=item,
+        printable=printable,
+        schools=sorted(schools.items(), key=lambda kv: kv[0][1]),
+        form=form,
         can_withdraw=item.live and services.can_publish(current_user, Scope(item.kind, item.district_id)),
     )
 
@@ -216,11 +298,37 @@ def release(release_id: int):
 def release_xlsx(release_id: int):
     """R-XLS-1: a published list with its verification codes (for mail-merge or the archive)."""
     item = _release(release_id)
-    headers = ["奖项", "名次", "获奖者", "编号", "学校", "区县", "组别", "学科", "类别", "成绩/获奖比例", "参赛率", "证书验证码"]
-    rows = [[a.prize.label, a.rank, a.recipient, a.entrant_number, a.school_name, a.district_name,
-             a.group.label if a.group else "", a.subject_label, a.category,
-             a.score_text if a.is_individual else a.score, a.participation, a.display_code]
-            for a in item.awards]
+    headers = [
+        "奖项",
+        "名次",
+        "获奖者",
+        "编号",
+        "学校",
+        "区县",
+        "组别",
+        "学科",
+        "类别",
+        "成绩/获奖比例",
+        "参赛率",
+        "证书验证码",
+    ]
+    rows = [
+        [
+            a.prize.label,
+            a.rank,
+            a.recipient,
+            a.entrant_number,
+            a.school_name,
+            a.district_name,
+            a.group.label if a.group else "",
+            a.subject_label,
+            a.category,
+            a.score_text if a.is_individual else a.score,
+            a.participation,
+            a.display_code,
+        ]
+        for a in item.awards
+    ]
     state = "" if item.live else "（已撤销）"
     return xlsx_response(f"{item.title}{state}.xlsx", item.kind.label, headers, rows)
 
@@ -230,7 +338,10 @@ def release_xlsx(release_id: int):
 def withdraw(release_id: int):
     item = _release(release_id)
     form = WithdrawForm()
-    if form.validate_on_submit() and attempt(lambda: services.withdraw(item, form.reason.data, by=current_user), form)[0]:
+    if (
+        form.validate_on_submit()
+        and attempt(lambda: services.withdraw(item, form.reason.data, by=current_user), form)[0]
+    ):
         flash(f"已撤销{item.title}。", "success")
         return redirect(url_for("awards.release", release_id=item.id), 303)
     return _release_page(_release(release_id), form, status=422)
@@ -254,12 +365,15 @@ def certificates(release_id: int):
         awards = [a for a in awards if a.school_id == school_id]
     shown = [(a, url_for("awards.verify", code=a.code, _external=True)) for a in awards]
     return render_page_or_block(
-        "awards/certificates.html", "certificates", release=item,
+        "awards/certificates.html",
+        "certificates",
+        release=item,
         certificates=[(a, url, qr_svg(url)) for a, url in shown],
     )
 
 
 # ---------------------------------------------------------------- public (R-PUB-1, R-AW-2)
+
 
 @bp.route("/results/<int:competition_id>")
 @public
@@ -268,20 +382,27 @@ def public_results(competition_id: int):
     competition = get_or_raise(Competition, competition_id, "没有这个赛事。")
     q = (request.args.get("q") or "").strip()[:40]
     releases = db.session.scalars(
-        sa.select(AwardRelease).where(AwardRelease.competition_id == competition.id, AwardRelease.live.is_(True))
+        sa.select(AwardRelease)
+        .where(AwardRelease.competition_id == competition.id, AwardRelease.live.is_(True))
         .options(joinedload(AwardRelease.district))
     ).all()
     order = {k: i for i, k in enumerate(AwardKind)}
     releases = sorted(releases, key=lambda r: (order[r.kind], r.district.code if r.district else ""))
     stmt = sa.select(Award).where(Award.release_id.in_([r.id for r in releases])).order_by(Award.position)
     if q:
-        stmt = stmt.where(sa.or_(Award.recipient.contains(q, autoescape=True),
-                                 Award.school_name.contains(q, autoescape=True)))
+        stmt = stmt.where(
+            sa.or_(
+                Award.recipient.contains(q, autoescape=True), Award.school_name.contains(q, autoescape=True)
+            )
+        )
     by_release: dict[int, list[Award]] = {}
     for award in db.session.scalars(stmt) if releases else []:
         by_release.setdefault(award.release_id, []).append(award)
     return render_page_or_block(
-        "awards/public_results.html", "results", competition=competition, q=q,
+        "awards/public_results.html",
+        "results",
+        competition=competition,
+        q=q,
         sections=[(r, by_release.get(r.id, [])) for r in releases],
     )
 
@@ -301,6 +422,7 @@ def verify(code: str | None = None):
         return render_page_or_block("awards/verify.html", "verdict", award=None, code="")
     award = services.award_by_code(code)
     if award is None:
-        return render_page_or_block("awards/verify.html", "verdict", status=404, award=None, code=code,
-                                    not_found=True)
+        return render_page_or_block(
+            "awards/verify.html", "verdict", status=404, award=None, code=code, not_found=True
+        )
     return render_page_or_block("awards/verify.html", "verdict", award=award, code=code)

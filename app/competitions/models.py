@@ -1,4 +1,5 @@
 """The competition (R-COMP-1), its stages, subjects (R-COMP-2), and each teacher's roster entry."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -127,7 +128,9 @@ class Stage(db.Model):
     __table_args__ = (sa.UniqueConstraint("competition_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[StageKind]
     position: Mapped[int]  # 0, 1, 2 — display order
     deadline: Mapped[date | None]  # preliminary: roster + preliminary list deadline (R-ROS-5)
@@ -150,7 +153,9 @@ class Subject(db.Model):
     __table_args__ = (sa.UniqueConstraint("competition_id", "level", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     level: Mapped[Level]
     name: Mapped[str] = mapped_column(sa.String(32))
     kind: Mapped[SubjectKind] = mapped_column(default=SubjectKind.OTHER)
@@ -178,7 +183,9 @@ class Entry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     entrant_number: Mapped[int]
     name: Mapped[str] = mapped_column(sa.String(64))
@@ -189,8 +196,12 @@ class Entry(db.Model):
     subject_id: Mapped[int] = mapped_column(sa.ForeignKey("subjects.id"), index=True)
     group: Mapped[Group]
     status: Mapped[EntryStatus] = mapped_column(default=EntryStatus.COMPETING, index=True)
-    status_reason: Mapped[str | None] = mapped_column(sa.String(200))  # why excluded / exempt (private for exemptions)
-    award_name: Mapped[str | None] = mapped_column(sa.String(200))  # R-ROS-3 first prize, county level or higher
+    status_reason: Mapped[str | None] = mapped_column(
+        sa.String(200)
+    )  # why excluded / exempt (private for exemptions)
+    award_name: Mapped[str | None] = mapped_column(
+        sa.String(200)
+    )  # R-ROS-3 first prize, county level or higher
     award_year: Mapped[int | None]
     disqualified_at: Mapped[datetime | None]  # R-PUB-2 upheld for fraud
     disqualified_note: Mapped[str | None] = mapped_column(sa.String(500))  # public note

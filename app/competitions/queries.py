@@ -1,4 +1,5 @@
 """Shared queries every domain uses: who competes where, and which competition a page shows."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -15,11 +16,15 @@ def competitors_stmt(stage: Stage) -> sa.Select:
     R-ROS-4). Semifinal/final: the entries advanced into that stage (R-Q-*). Disqualified
     entries (R-PUB-2) never compete.
     """
-    stmt = sa.select(Entry).where(Entry.competition_id == stage.competition_id, Entry.disqualified_at.is_(None))
+    stmt = sa.select(Entry).where(
+        Entry.competition_id == stage.competition_id, Entry.disqualified_at.is_(None)
+    )
     if stage.kind == StageKind.PRELIMINARY:
         stmt = stmt.where(Entry.status == EntryStatus.COMPETING)
     else:
-        stmt = stmt.join(StageEntrant, StageEntrant.entry_id == Entry.id).where(StageEntrant.stage_id == stage.id)
+        stmt = stmt.join(StageEntrant, StageEntrant.entry_id == Entry.id).where(
+            StageEntrant.stage_id == stage.id
+        )
     return stmt.order_by(Entry.entrant_number)
 
 

@@ -1,4 +1,5 @@
 """Pure rules of §2 (no database)."""
+
 from __future__ import annotations
 
 from datetime import date

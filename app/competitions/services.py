@@ -1,4 +1,5 @@
 """Verbs on competitions. Flush, never commit."""
+
 from __future__ import annotations
 
 import re
@@ -15,15 +16,29 @@ from app.extensions import db
 # R-COMP-2: the seed's subjects per level; ``kind`` decides the final's featured item (R-FORM-2).
 DEFAULT_SUBJECTS: dict[Level, list[tuple[str, SubjectKind]]] = {
     Level.PRIMARY: [
-        ("语文", SubjectKind.OTHER), ("数学", SubjectKind.OTHER), ("英语", SubjectKind.OTHER),
-        ("科学", SubjectKind.OTHER), ("道德与法治", SubjectKind.SOCIAL), ("音乐", SubjectKind.MUSIC),
-        ("美术", SubjectKind.ART), ("体育与健康", SubjectKind.PE), ("信息科技", SubjectKind.IT),
+        ("语文", SubjectKind.OTHER),
+        ("数学", SubjectKind.OTHER),
+        ("英语", SubjectKind.OTHER),
+        ("科学", SubjectKind.OTHER),
+        ("道德与法治", SubjectKind.SOCIAL),
+        ("音乐", SubjectKind.MUSIC),
+        ("美术", SubjectKind.ART),
+        ("体育与健康", SubjectKind.PE),
+        ("信息科技", SubjectKind.IT),
     ],
     Level.JUNIOR: [
-        ("语文", SubjectKind.OTHER), ("数学", SubjectKind.OTHER), ("英语", SubjectKind.OTHER),
-        ("物理", SubjectKind.OTHER), ("化学", SubjectKind.OTHER), ("生物学", SubjectKind.OTHER),
-        ("道德与法治", SubjectKind.SOCIAL), ("历史", SubjectKind.SOCIAL), ("地理", SubjectKind.SOCIAL),
-        ("音乐", SubjectKind.MUSIC), ("美术", SubjectKind.ART), ("体育与健康", SubjectKind.PE),
+        ("语文", SubjectKind.OTHER),
+        ("数学", SubjectKind.OTHER),
+        ("英语", SubjectKind.OTHER),
+        ("物理", SubjectKind.OTHER),
+        ("化学", SubjectKind.OTHER),
+        ("生物学", SubjectKind.OTHER),
+        ("道德与法治", SubjectKind.SOCIAL),
+        ("历史", SubjectKind.SOCIAL),
+        ("地理", SubjectKind.SOCIAL),
+        ("音乐", SubjectKind.MUSIC),
+        ("美术", SubjectKind.ART),
+        ("体育与健康", SubjectKind.PE),
         ("信息科技", SubjectKind.IT),
     ],
 }
@@ -42,12 +57,19 @@ def create_competition(
     deadlines = deadlines or {}
     for position, kind in enumerate(StageKind):
         competition.stages.append(
-            Stage(kind=kind, position=position, deadline=deadlines.get(kind), blind=kind != StageKind.PRELIMINARY)
+            Stage(
+                kind=kind,
+                position=position,
+                deadline=deadlines.get(kind),
+                blind=kind != StageKind.PRELIMINARY,
+            )
         )
     if with_default_subjects:
         for level, subjects in DEFAULT_SUBJECTS.items():
             for position, (subject_name, kind) in enumerate(subjects):
-                competition.subjects.append(Subject(level=level, name=subject_name, kind=kind, position=position))
+                competition.subjects.append(
+                    Subject(level=level, name=subject_name, kind=kind, position=position)
+                )
     db.session.add(competition)
     db.session.flush()
     return competition
@@ -98,11 +120,22 @@ def rules_in_force(competition: Competition) -> list[tuple[str, str]]:
 
     Contains no private data; stage deadlines come first, then every configurable setting.
     """
-    out = [(f"{stage.kind.label}截止日期", _setting_text(stage.deadline, "date") if stage.deadline else "未定")
-           for stage in competition.stages]
-    out += [(f"{stage.kind.label}评审方式", ("匿名评审（评委看不到姓名和学校）" if stage.blind else "实名评审")
-             + ("，当场亮分" if stage.announce_scores else "")) for stage in competition.stages]
-    out += [(plain_label(label), _setting_text(getattr(competition, attr), kind)) for attr, label, kind in SETTINGS]
+    out = [
+        (f"{stage.kind.label}截止日期", _setting_text(stage.deadline, "date") if stage.deadline else "未定")
+        for stage in competition.stages
+    ]
+    out += [
+        (
+            f"{stage.kind.label}评审方式",
+            ("匿名评审（评委看不到姓名和学校）" if stage.blind else "实名评审")
+            + ("，当场亮分" if stage.announce_scores else ""),
+        )
+        for stage in competition.stages
+    ]
+    out += [
+        (plain_label(label), _setting_text(getattr(competition, attr), kind))
+        for attr, label, kind in SETTINGS
+    ]
     return out
 
 
@@ -127,15 +160,25 @@ def check_settings(values: dict, deadlines: dict[StageKind, date | None]) -> Non
         raise DomainError("每个评委组至少要有 1 名评委。", field="panel_min_judges")
     if values.get("award_window_years", 5) < 1:
         raise DomainError("获奖年限至少为 1 年。", field="award_window_years")
-    for attrs, label in ((("semifinal_first_ratio", "semifinal_second_ratio"), "复赛各等奖"),
-                         (("final_first_ratio", "final_second_ratio", "final_third_ratio"), "决赛各等奖")):
+    for attrs, label in (
+        (("semifinal_first_ratio", "semifinal_second_ratio"), "复赛各等奖"),
+        (("final_first_ratio", "final_second_ratio", "final_third_ratio"), "决赛各等奖"),
+    ):
         if sum((values.get(a) or Decimal(0) for a in attrs), Decimal(0)) > 1:
             raise DomainError(f"{label}比例之和不能超过 100%。", field=attrs[-1])
 
 
-def save_competition(actor, competition: Competition | None, *, name: str, year: int, description: str | None,
-                     deadlines: dict[StageKind, date | None], stage_flags: dict[StageKind, dict[str, bool]],
-                     settings: dict) -> Competition:
+def save_competition(
+    actor,
+    competition: Competition | None,
+    *,
+    name: str,
+    year: int,
+    description: str | None,
+    deadlines: dict[StageKind, date | None],
+    stage_flags: dict[StageKind, dict[str, bool]],
+    settings: dict,
+) -> Competition:
     """R-COMP-1: create or edit a competition with its stage deadlines and every rule setting; audited."""
     check_settings(settings, deadlines)
     creating = competition is None
@@ -153,9 +196,16 @@ def save_competition(actor, competition: Competition | None, *, name: str, year:
         for flag, value in stage_flags.get(stage.kind, {}).items():
             setattr(stage, flag, value)
     db.session.flush()
-    audit.record(actor, "competition.create" if creating else "competition.update", "competition", competition.id,
-                 f"{'创建' if creating else '修改'}赛事 {name}", before=before, after=_competition_values(competition),
-                 competition_id=competition.id)
+    audit.record(
+        actor,
+        "competition.create" if creating else "competition.update",
+        "competition",
+        competition.id,
+        f"{'创建' if creating else '修改'}赛事 {name}",
+        before=before,
+        after=_competition_values(competition),
+        competition_id=competition.id,
+    )
     return competition
 
 
@@ -179,18 +229,34 @@ def add_subject(actor, competition: Competition, *, level: Level, name: str, kin
     subject = Subject(level=level, name=name, kind=kind, position=position)
     competition.subjects.append(subject)
     db.session.flush()
-    audit.record(actor, "competition.subject_add", "subject", subject.id, f"添加学科 {subject.label}",
-                 after={"level": level, "name": name, "kind": kind}, competition_id=competition.id)
+    audit.record(
+        actor,
+        "competition.subject_add",
+        "subject",
+        subject.id,
+        f"添加学科 {subject.label}",
+        after={"level": level, "name": name, "kind": kind},
+        competition_id=competition.id,
+    )
     return subject
 
 
 def remove_subject(actor, subject: Subject) -> None:
     """A subject may be removed only while no teacher has entered it."""
-    used = db.session.scalar(sa.select(sa.func.count()).select_from(Entry).where(Entry.subject_id == subject.id))
+    used = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Entry).where(Entry.subject_id == subject.id)
+    )
     if used:
         raise DomainError(f"已有 {used} 名教师报名{subject.label}，不能删除该学科。")
-    audit.record(actor, "competition.subject_remove", "subject", subject.id, f"删除学科 {subject.label}",
-                 before={"level": subject.level, "name": subject.name}, competition_id=subject.competition_id)
+    audit.record(
+        actor,
+        "competition.subject_remove",
+        "subject",
+        subject.id,
+        f"删除学科 {subject.label}",
+        before={"level": subject.level, "name": subject.name},
+        competition_id=subject.competition_id,
+    )
     db.session.delete(subject)
     db.session.flush()
 
@@ -200,10 +266,18 @@ def default_settings_preview() -> Competition:
     from app.timeutil import beijing_today
 
     year = beijing_today().year
-    competition = Competition(name="", year=year, **{c.key: c.default.arg for c in Competition.__table__.columns
-                                                     if c.default is not None and not callable(c.default.arg)})
-    competition.stages = [Stage(kind=kind, position=i, blind=kind != StageKind.PRELIMINARY)
-                          for i, kind in enumerate(StageKind)]
+    competition = Competition(
+        name="",
+        year=year,
+        **{
+            c.key: c.default.arg
+            for c in Competition.__table__.columns
+            if c.default is not None and not callable(c.default.arg)
+        },
+    )
+    competition.stages = [
+        Stage(kind=kind, position=i, blind=kind != StageKind.PRELIMINARY) for i, kind in enumerate(StageKind)
+    ]
     for stage in competition.stages:
         stage.announce_scores = stage.live_display = False
     return competition

@@ -1,4 +1,5 @@
 """HTTP views of the competitions domain (thin: load, check access, call a service, commit, render)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -34,18 +35,29 @@ def index():
 @roles_required(*ADMIN_ROLES)
 def index_xlsx():
     """R-XLS-1: the list of competitions with their stage deadlines."""
-    return xlsx_response("赛事.xlsx", "赛事", ["年度", "名称", *(f"{k.label}截止" for k in StageKind)],
-                         ([c.year, c.name, *(s.deadline.isoformat() if s.deadline else "未定" for s in c.stages)]
-                          for c in _competitions()))
+    return xlsx_response(
+        "赛事.xlsx",
+        "赛事",
+        ["年度", "名称", *(f"{k.label}截止" for k in StageKind)],
+        (
+            [c.year, c.name, *(s.deadline.isoformat() if s.deadline else "未定" for s in c.stages)]
+            for c in _competitions()
+        ),
+    )
 
 
 @bp.route("/competitions/<int:competition_id>")
 @roles_required(*ADMIN_ROLES)
 def detail(competition_id: int):
     competition = db.get_or_404(Competition, competition_id)
-    return render_page_or_block("competitions/detail.html", "rules", competition=competition,
-                                rules=services.rules_in_force(competition), subject_form=SubjectForm(),
-                                confirm=ConfirmForm())
+    return render_page_or_block(
+        "competitions/detail.html",
+        "rules",
+        competition=competition,
+        rules=services.rules_in_force(competition),
+        subject_form=SubjectForm(),
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/rules.xlsx")
@@ -59,7 +71,11 @@ def rules_xlsx(competition_id: int):
 
 
 def _load_form(form, competition: Competition) -> None:
-    form.name.data, form.year.data, form.description.data = competition.name, competition.year, competition.description
+    form.name.data, form.year.data, form.description.data = (
+        competition.name,
+        competition.year,
+        competition.description,
+    )
     for stage in competition.stages:
         getattr(form, f"{stage.kind.value}_deadline").data = stage.deadline
         for flag, _ in STAGE_FLAGS:
@@ -90,19 +106,35 @@ def edit(competition_id: int | None = None):
             elif kind == "rounding":
                 value = Rounding(value)
             settings[attr] = value
-        ok, saved = attempt(lambda: services.save_competition(
-            current_user, competition, name=form.name.data.strip(), year=form.year.data,
-            description=(form.description.data or "").strip() or None,
-            deadlines={k: getattr(form, f"{k.value}_deadline").data for k in StageKind},
-            stage_flags={k: {f: getattr(form, f"{k.value}_{f}").data for f, _ in STAGE_FLAGS} for k in StageKind},
-            settings=settings), form)
+        ok, saved = attempt(
+            lambda: services.save_competition(
+                current_user,
+                competition,
+                name=form.name.data.strip(),
+                year=form.year.data,
+                description=(form.description.data or "").strip() or None,
+                deadlines={k: getattr(form, f"{k.value}_deadline").data for k in StageKind},
+                stage_flags={
+                    k: {f: getattr(form, f"{k.value}_{f}").data for f, _ in STAGE_FLAGS} for k in StageKind
+                },
+                settings=settings,
+            ),
+            form,
+        )
         if ok:
             flash("赛事设置已保存。", "success")
             return redirect(url_for("competitions.detail", competition_id=saved.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("competitions/form.html", "competition_form", status=status, form=form,
-                                competition=competition, settings=services.SETTINGS, stage_kinds=list(StageKind),
-                                stage_flags=STAGE_FLAGS)
+    return render_page_or_block(
+        "competitions/form.html",
+        "competition_form",
+        status=status,
+        form=form,
+        competition=competition,
+        settings=services.SETTINGS,
+        stage_kinds=list(StageKind),
+        stage_flags=STAGE_FLAGS,
+    )
 
 
 @bp.route("/competitions/<int:competition_id>/subjects", methods=["POST"])
@@ -110,13 +142,25 @@ def edit(competition_id: int | None = None):
 def add_subject(competition_id: int):
     competition = db.get_or_404(Competition, competition_id)
     form = SubjectForm()
-    add = lambda: services.add_subject(current_user, competition, level=Level(form.level.data),  # noqa: E731
-                                       name=form.name.data, kind=SubjectKind(form.kind.data))
+    add = lambda: services.add_subject(
+        current_user,
+        competition,
+        level=Level(form.level.data),
+        name=form.name.data,
+        kind=SubjectKind(form.kind.data),
+    )
     if form.validate_on_submit() and attempt(add, form)[0]:
         flash("学科已添加。", "success")
         return redirect(url_for("competitions.detail", competition_id=competition.id) + "#subjects", 303)
-    return render_page_or_block("competitions/detail.html", "subjects", status=422, competition=competition,
-                                rules=services.rules_in_force(competition), subject_form=form, confirm=ConfirmForm())
+    return render_page_or_block(
+        "competitions/detail.html",
+        "subjects",
+        status=422,
+        competition=competition,
+        rules=services.rules_in_force(competition),
+        subject_form=form,
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/competitions/subjects/<int:subject_id>/delete", methods=["POST"])

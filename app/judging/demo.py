@@ -5,6 +5,7 @@ advancement screens have rankings, except one panel of 青石镇中心小学 (th
 that is scoring right now. The demo judge 李老师 (白沙镇中学) heads that live panel: numbers 1 and 2 are
 submitted, number 3 is on the room display and waits for him, while the other judges are ahead of him.
 """
+
 from __future__ import annotations
 
 import random
@@ -15,13 +16,13 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
+from app.advancement.draw import PoolEntry, run_draw
+from app.advancement.models import Draw, DrawPurpose, DrawStatus
 from app.auth.models import Role, User
 from app.competitions.models import Competition, Entry, StageKind
 from app.competitions.queries import competitors_stmt
 from app.extensions import db
 from app.judging import services
-from app.advancement.draw import PoolEntry, run_draw
-from app.advancement.models import Draw, DrawPurpose, DrawStatus
 from app.judging.models import Appearance, ItemScore, Panel, PanelJudge, PanelStatus, ScoreSheet, SheetStatus
 from app.orgs.models import District, School
 from app.timeutil import utcnow
@@ -31,13 +32,23 @@ SEED = 2026_4
 DICE = "抽签现场掷骰子三次的点数"
 # (username, display name, school code): extra judges of 东山县, from schools whose teachers they rarely meet
 JUDGES = [
-    ("judge02", "评委 王老师", "D02-S01"), ("judge03", "评委 陈老师", "D02-S01"), ("judge04", "评委 刘老师", "D02-S02"),
-    ("judge05", "评委 杨老师", "D02-S02"), ("judge06", "评委 黄老师", "D02-T01"), ("judge07", "评委 周老师", "D02-T03"),
-    ("judge08", "评委 吴老师", "D02-C03"), ("judge09", "评委 徐老师", "D02-C02"),
+    ("judge02", "评委 王老师", "D02-S01"),
+    ("judge03", "评委 陈老师", "D02-S01"),
+    ("judge04", "评委 刘老师", "D02-S02"),
+    ("judge05", "评委 杨老师", "D02-S02"),
+    ("judge06", "评委 黄老师", "D02-T01"),
+    ("judge07", "评委 周老师", "D02-T03"),
+    ("judge08", "评委 吴老师", "D02-C03"),
+    ("judge09", "评委 徐老师", "D02-C02"),
 ]
 # 青石镇中心小学 adds 普通话 to its own preliminary form and re-weights (R-FORM-1)
-OWN_FORM = [("书写技能", Decimal(10)), ("学科经典案例展示", Decimal(10)), ("教学设计与科技运用", Decimal(25)),
-            ("课堂教学", Decimal(45)), ("普通话", Decimal(10))]
+OWN_FORM = [
+    ("书写技能", Decimal(10)),
+    ("学科经典案例展示", Decimal(10)),
+    ("教学设计与科技运用", Decimal(25)),
+    ("课堂教学", Decimal(45)),
+    ("普通话", Decimal(10)),
+]
 
 
 def extend_demo(competition: Competition) -> None:
@@ -45,26 +56,39 @@ def extend_demo(competition: Competition) -> None:
     rng = random.Random(SEED)
     stage = competition.stage(StageKind.PRELIMINARY)
     district = db.session.scalar(sa.select(District).where(District.code == "D02"))
-    by = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.in_(
-        ["city", "district", "school", "judge"])))}
+    by = {
+        u.username: u
+        for u in db.session.scalars(
+            sa.select(User).where(User.username.in_(["city", "district", "school", "judge"]))
+        )
+    }
     if stage is None or district is None or "judge" not in by or "district" not in by:
         return
     services.ensure_default_forms(competition)
     stage.live_display = True  # the room display (R-X-3) is on for the preliminary rooms
     judges = [by["judge"], *_judges(district)]
-    schools = {s.id: s for s in db.session.scalars(sa.select(School).where(School.district_id == district.id))}
+    schools = {
+        s.id: s for s in db.session.scalars(sa.select(School).where(School.district_id == district.id))
+    }
     live_unit = next(s for s in schools.values() if s.code == "D02-C01")
-    services.save_school_form(stage, live_unit, [(n, w, Decimal(100)) for n, w in OWN_FORM], by=by.get("school", by["city"]))
+    services.save_school_form(
+        stage, live_unit, [(n, w, Decimal(100)) for n, w in OWN_FORM], by=by.get("school", by["city"])
+    )
 
     # every (unit, subject, group) with competitors in the district, in a stable order
     pools: dict[tuple, list[Entry]] = defaultdict(list)
-    for entry in db.session.scalars(competitors_stmt(stage).join(School, School.id == Entry.school_id)
-                                    .where(School.district_id == district.id)):
+    for entry in db.session.scalars(
+        competitors_stmt(stage)
+        .join(School, School.id == Entry.school_id)
+        .where(School.district_id == district.id)
+    ):
         pools[(schools[entry.school_id].unit_id, entry.subject_id, entry.group)].append(entry)
     keys = sorted(pools, key=lambda k: (schools[k[0]].code, k[1], k[2].value))
     live_key = max((k for k in keys if k[0] == live_unit.id), key=lambda k: (len(pools[k]), -k[1]))
     keys.remove(live_key)
-    live = _panel(stage, live_key, pools[live_key], schools, judges[:5], rng, by, head=0, room="青石镇中心小学 录播教室")
+    live = _panel(
+        stage, live_key, pools[live_key], schools, judges[:5], rng, by, head=0, room="青石镇中心小学 录播教室"
+    )
     closed = _finished_panels(stage, keys, pools, schools, judges, rng, by["district"])
     db.session.flush()
 
@@ -87,11 +111,19 @@ def _judges(district: District) -> list[User]:
     """The extra judge logins (password demo2026), hashed once: they share the demo password."""
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
     password_hash = generate_password_hash(DEMO_PASSWORD, method=method)
-    codes = {s.code: s for s in db.session.scalars(sa.select(School).where(School.district_id == district.id))}
+    codes = {
+        s.code: s for s in db.session.scalars(sa.select(School).where(School.district_id == district.id))
+    }
     made = []
     for username, name, code in JUDGES:
-        user = User(username=username, display_name=name, role=Role.JUDGE, district=district, school=codes[code],
-                    password_hash=password_hash)
+        user = User(
+            username=username,
+            display_name=name,
+            role=Role.JUDGE,
+            district=district,
+            school=codes[code],
+            password_hash=password_hash,
+        )
         db.session.add(user)
         made.append(user)
     db.session.flush()
@@ -104,8 +136,14 @@ def _panel(stage, key, entries, schools, judges, rng, by, *, head: int, room: st
     unit = schools[unit_id]
     admin = by["school"] if by.get("school") and by["school"].school_id == unit.id else by["district"]
     subject = next(s for s in stage.competition.subjects if s.id == subject_id)
-    panel = services.create_panel(stage, subject, group, by=admin, unit_school=unit,
-                                  room=room or f"{unit.name} 第{rng.randint(1, 6)}教室")
+    panel = services.create_panel(
+        stage,
+        subject,
+        group,
+        by=admin,
+        unit_school=unit,
+        room=room or f"{unit.name} 第{rng.randint(1, 6)}教室",
+    )
     services.fill_panel(panel, by=admin)
     for n, judge in enumerate(judges):
         services.assign_judge(panel, judge, by=admin, is_head=n == head)
@@ -127,28 +165,57 @@ def _finished_panels(stage, keys, pools, schools, judges, rng, admin: User) -> l
         free = [j for j in pool if not any(services.recusal_reason(j, e, stage) for e in entries)]
         chosen = [free[(n + k) % len(free)] for k in range(3)]
         title = services.panel_name(stage, subjects[key[1]], key[2], unit) + " 上课顺序抽签"
-        record = run_draw([PoolEntry(e.entrant_number, "") for e in entries], [{"name": DICE, "values": _dice(rng)}],
-                          len(entries), title=title)
-        draw = Draw(competition_id=stage.competition_id, stage_id=stage.id, purpose=DrawPurpose.APPEARANCE,
-                    title=title, unit_school_id=unit.id, status=DrawStatus.DRAWN, count=len(entries),
-                    pool_json=[{"number": e.entrant_number, "label": ""} for e in sorted(entries, key=lambda e: e.entrant_number)],
-                    pool_sha256=record.pool_sha256, sources_announced=[{"name": DICE}], record_json=record.to_json(),
-                    announced_at=now, drawn_at=now, created_by_id=admin.id)
+        record = run_draw(
+            [PoolEntry(e.entrant_number, "") for e in entries],
+            [{"name": DICE, "values": _dice(rng)}],
+            len(entries),
+            title=title,
+        )
+        draw = Draw(
+            competition_id=stage.competition_id,
+            stage_id=stage.id,
+            purpose=DrawPurpose.APPEARANCE,
+            title=title,
+            unit_school_id=unit.id,
+            status=DrawStatus.DRAWN,
+            count=len(entries),
+            pool_json=[
+                {"number": e.entrant_number, "label": ""}
+                for e in sorted(entries, key=lambda e: e.entrant_number)
+            ],
+            pool_sha256=record.pool_sha256,
+            sources_announced=[{"name": DICE}],
+            record_json=record.to_json(),
+            announced_at=now,
+            drawn_at=now,
+            created_by_id=admin.id,
+        )
         planned.append((key, unit, entries, chosen, record, draw))
     db.session.add_all([p[-1] for p in planned])
     db.session.flush()
     panels = []
     for (unit_id, subject_id, group), unit, entries, chosen, record, draw in planned:
         position = {number: n for n, number in enumerate(record.selected, start=1)}
-        panel = Panel(stage=stage, subject=subjects[subject_id], group=group, unit_school=unit,
-                      name=services.panel_name(stage, subjects[subject_id], group, unit),
-                      form=services.form_for(stage, unit_id), room=f"{unit.name} 第{rng.randint(1, 6)}教室",
-                      status=PanelStatus.CLOSED, draw_id=draw.id, current_position=len(entries))
+        panel = Panel(
+            stage=stage,
+            subject=subjects[subject_id],
+            group=group,
+            unit_school=unit,
+            name=services.panel_name(stage, subjects[subject_id], group, unit),
+            form=services.form_for(stage, unit_id),
+            room=f"{unit.name} 第{rng.randint(1, 6)}教室",
+            status=PanelStatus.CLOSED,
+            draw_id=draw.id,
+            current_position=len(entries),
+        )
         for n, judge in enumerate(chosen):
             panel.judges.append(PanelJudge(user=judge, is_head=n == 0))
         for entry in entries:
-            panel.appearances.append(Appearance(stage_id=stage.id, entry=entry, position=position[entry.entrant_number],
-                                                draw_id=draw.id))
+            panel.appearances.append(
+                Appearance(
+                    stage_id=stage.id, entry=entry, position=position[entry.entrant_number], draw_id=draw.id
+                )
+            )
         panels.append(panel)
     db.session.add_all(panels)
     return panels
@@ -162,16 +229,33 @@ def _ordered(panel: Panel) -> list:
     return sorted(panel.appearances, key=lambda a: a.position)
 
 
-def _score(panel, members, appearances, quality, bias, rng, now, *, status=SheetStatus.SUBMITTED,
-           partial: bool = False) -> None:
+def _score(
+    panel,
+    members,
+    appearances,
+    quality,
+    bias,
+    rng,
+    now,
+    *,
+    status=SheetStatus.SUBMITTED,
+    partial: bool = False,
+) -> None:
     """Sheets as judges would fill them: the teacher's level, the judge's leaning, a little noise per item."""
     items = panel.form.items
     for appearance in appearances:
         for member in members:
             base = quality[appearance.entry_id] + bias[member.user_id]
-            sheet = ScoreSheet(panel_id=panel.id, judge_id=member.user_id, entry_id=appearance.entry_id,
-                               status=status, version=len(items) + 1, created_at=now, updated_at=now,
-                               submitted_at=now if status == SheetStatus.SUBMITTED else None)
+            sheet = ScoreSheet(
+                panel_id=panel.id,
+                judge_id=member.user_id,
+                entry_id=appearance.entry_id,
+                status=status,
+                version=len(items) + 1,
+                created_at=now,
+                updated_at=now,
+                submitted_at=now if status == SheetStatus.SUBMITTED else None,
+            )
             for n, item in enumerate(items):
                 value = None
                 if not (partial and n >= len(items) // 2):

@@ -1,4 +1,5 @@
 """Judging tables: forms (R-FORM-*), panels (R-PANEL-*), score sheets (R-SCORE-*), QR sign-in (R-X-2)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -115,7 +116,10 @@ class Appearance(db.Model):
     """
 
     __tablename__ = "appearances"
-    __table_args__ = (sa.UniqueConstraint("stage_id", "entry_id"), sa.UniqueConstraint("panel_id", "position"))
+    __table_args__ = (
+        sa.UniqueConstraint("stage_id", "entry_id"),
+        sa.UniqueConstraint("panel_id", "position"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panels.id", ondelete="CASCADE"), index=True)

@@ -5,13 +5,14 @@ two teachers shown with the same 88.50 are told apart by the tie-breaks, never b
 An item aggregate applies R-SCORE-3 to that item's weighted points (score / max × weight) across the
 submitted sheets — the item's own highest and lowest are the ones dropped.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Collection
 
 import sqlalchemy as sa
 
@@ -56,7 +57,9 @@ def sheet_totals(sheet_ids: Collection[int]) -> dict[int, Fraction]:
     return totals
 
 
-def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None, ranked: bool = True) -> list[EntryResult]:
+def stage_results(
+    stage: Stage, *, entry_ids: Collection[int] | None = None, ranked: bool = True
+) -> list[EntryResult]:
     """R-SCORE-3 aggregates and R-RANK-1 ranks of every competitor of ``stage`` (three queries).
 
     Ranks are computed over the whole stage even when ``entry_ids`` narrows the rows returned. With
@@ -87,8 +90,11 @@ def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None, ran
         sa.select(ScoreSheet.entry_id, ScoreSheet.panel_id, ScoreSheet.id, ItemScore.item_id, ItemScore.value)
         .join(Panel, Panel.id == ScoreSheet.panel_id)
         .join(ItemScore, ItemScore.sheet_id == ScoreSheet.id)
-        .where(Panel.stage_id == stage.id, ScoreSheet.status == SheetStatus.SUBMITTED,
-               ScoreSheet.entry_id.in_(only) if only is not None else sa.true())
+        .where(
+            Panel.stage_id == stage.id,
+            ScoreSheet.status == SheetStatus.SUBMITTED,
+            ScoreSheet.entry_id.in_(only) if only is not None else sa.true(),
+        )
     ).all()
     # entry → sheet → item → value
     sheets: dict[int, dict[int, dict[int, Decimal | None]]] = defaultdict(lambda: defaultdict(dict))
@@ -106,17 +112,24 @@ def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None, ran
         item_aggs: tuple[Decimal, ...] = ()
         if items and len(entry_sheets) >= max(minimum, 1):
             per_item = [
-                [item_points(values.get(i.id) or Decimal(0), i.max_points, i.weight) for values in entry_sheets.values()]
+                [
+                    item_points(values.get(i.id) or Decimal(0), i.max_points, i.weight)
+                    for values in entry_sheets.values()
+                ]
                 for i in items
             ]
             totals = [sum(column) for column in zip(*per_item)]
             result_aggregate = round_score(aggregate(totals, threshold))
             item_aggs = tuple(round_score(aggregate(points, threshold)) for points in per_item)
         scope = (row.group, row.subject_id if competition.rank_by_subject else None)
-        computed.append((
-            EntryResult(row.id, result_aggregate, None, row.group, row.subject_id, len(entry_sheets), item_aggs),
-            scope,
-        ))
+        computed.append(
+            (
+                EntryResult(
+                    row.id, result_aggregate, None, row.group, row.subject_id, len(entry_sheets), item_aggs
+                ),
+                scope,
+            )
+        )
 
     by_scope: dict[tuple, list[EntryResult]] = defaultdict(list)
     for result, scope in computed:
@@ -126,8 +139,15 @@ def stage_results(stage: Stage, *, entry_ids: Collection[int] | None = None, ran
         ranks.update(rank_entries([(r.entry_id, r.aggregate, r.item_aggregates) for r in results]))
     wanted = set(entry_ids) if entry_ids is not None else None
     return [
-        EntryResult(r.entry_id, r.aggregate, ranks.get(r.entry_id), r.group, r.subject_id, r.sheets_submitted,
-                    r.item_aggregates)
+        EntryResult(
+            r.entry_id,
+            r.aggregate,
+            ranks.get(r.entry_id),
+            r.group,
+            r.subject_id,
+            r.sheets_submitted,
+            r.item_aggregates,
+        )
         for r, _ in computed
         if wanted is None or r.entry_id in wanted
     ]

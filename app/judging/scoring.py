@@ -6,11 +6,12 @@ figure people read — a judge's total, or the aggregate (which is computed from
 totals and then rounded once). Rounding every judge's total first and averaging the rounded figures
 would let a teacher gain or lose 0.01 through rounding alone.
 """
+
 from __future__ import annotations
 
+from collections.abc import Hashable, Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Hashable, Sequence
 
 from app.errors import DomainError
 
@@ -62,8 +63,10 @@ def parse_score(text: str | None, max_points: Decimal, item_name: str = "该项"
         return None
     value = parse_decimal(text, f"「{item_name}」的分数", field=item_name)
     if value < 0 or value > max_points:
-        raise DomainError(f"「{item_name}」的分数应在 0 到 {score_text(max_points)} 之间，收到 {score_text(value)}。",
-                          field=item_name)
+        raise DomainError(
+            f"「{item_name}」的分数应在 0 到 {score_text(max_points)} 之间，收到 {score_text(value)}。",
+            field=item_name,
+        )
     if value != value.quantize(CENT):
         raise DomainError(f"「{item_name}」的分数最多保留两位小数，收到 {text}。", field=item_name)
     return value.quantize(CENT)
@@ -147,7 +150,9 @@ def rank_entries(
     return ranks
 
 
-def judge_spread(totals: dict[tuple[Hashable, Hashable], Fraction]) -> dict[Hashable, tuple[int, Fraction, Fraction]]:
+def judge_spread(
+    totals: dict[tuple[Hashable, Hashable], Fraction],
+) -> dict[Hashable, tuple[int, Fraction, Fraction]]:
     """Per judge: (sheets, mean total, mean deviation from the per-teacher mean of all judges).
 
     ``totals`` maps (judge, teacher) → unrounded total. A judge who scores everyone 5 points above the
@@ -162,7 +167,10 @@ def judge_spread(totals: dict[tuple[Hashable, Hashable], Fraction]) -> dict[Hash
     for (judge, teacher), total in totals.items():
         per_judge.setdefault(judge, []).append((total, total - teacher_mean[teacher]))
     return {
-        judge: (len(rows), sum((t for t, _ in rows), Fraction(0)) / len(rows),
-                sum((d for _, d in rows), Fraction(0)) / len(rows))
+        judge: (
+            len(rows),
+            sum((t for t, _ in rows), Fraction(0)) / len(rows),
+            sum((d for _, d in rows), Fraction(0)) / len(rows),
+        )
         for judge, rows in per_judge.items()
     }

@@ -1,10 +1,11 @@
 """Judging verbs: forms, panels, recusal, scoring sheets. Flush, never commit."""
+
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -22,10 +23,24 @@ from app.competitions.queries import competitors_stmt
 from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
 from app.extensions import db
 from app.judging.models import (
-    Appearance, FormItem, ItemScore, Panel, PanelJudge, PanelStatus, ScoreForm, ScoreSheet, SheetStatus,
+    Appearance,
+    FormItem,
+    ItemScore,
+    Panel,
+    PanelJudge,
+    PanelStatus,
+    ScoreForm,
+    ScoreSheet,
+    SheetStatus,
 )
 from app.judging.scoring import (
-    CENT, FINAL_ITEMS, PRELIMINARY_ITEMS, parse_score, round_score, validate_form, weighted_total,
+    CENT,
+    FINAL_ITEMS,
+    PRELIMINARY_ITEMS,
+    parse_score,
+    round_score,
+    validate_form,
+    weighted_total,
 )
 from app.orgs.models import District, School
 from app.timeutil import utcnow
@@ -38,6 +53,7 @@ class SheetConflict(DomainError):
 
 
 # ---------------------------------------------------------------- forms (R-FORM-1, R-FORM-2)
+
 
 def default_form(stage: Stage) -> ScoreForm | None:
     return db.session.scalar(
@@ -54,8 +70,15 @@ def ensure_default_forms(competition: Competition) -> dict[StageKind, ScoreForm]
             rows = FINAL_ITEMS if stage.kind == StageKind.FINAL else PRELIMINARY_ITEMS
             form = ScoreForm(stage=stage, name=f"{stage.label}评分表")
             for position, (name, weight, featured) in enumerate(rows):
-                form.items.append(FormItem(name=name, weight=weight, max_points=Decimal("100"),
-                                           position=position, is_featured=featured))
+                form.items.append(
+                    FormItem(
+                        name=name,
+                        weight=weight,
+                        max_points=Decimal("100"),
+                        position=position,
+                        is_featured=featured,
+                    )
+                )
             db.session.add(form)
             db.session.flush()
         forms[stage.kind] = form
@@ -72,11 +95,14 @@ def form_for(stage: Stage, unit_school_id: int | None) -> ScoreForm:
 
 
 def _own_form(stage: Stage, school_id: int) -> ScoreForm | None:
-    return db.session.scalar(sa.select(ScoreForm).where(
-        ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id == school_id))
+    return db.session.scalar(
+        sa.select(ScoreForm).where(ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id == school_id)
+    )
 
 
-def save_school_form(stage: Stage, school: School, items: Sequence[tuple[str, Decimal, Decimal]], *, by: User) -> ScoreForm:
+def save_school_form(
+    stage: Stage, school: School, items: Sequence[tuple[str, Decimal, Decimal]], *, by: User
+) -> ScoreForm:
     """R-FORM-1: a unit's own preliminary form (e.g. with 普通话 added); weights must sum to exactly 100."""
     if stage.kind != StageKind.PRELIMINARY:
         raise DomainError("只有初赛可以由组织学校自定义评分表；复赛、决赛使用统一评分表。")
@@ -86,7 +112,9 @@ def save_school_form(stage: Stage, school: School, items: Sequence[tuple[str, De
     form = _own_form(stage, school.id)
     before = None
     if form is not None:
-        used = db.session.scalar(sa.select(sa.func.count(ItemScore.id)).join(FormItem).where(FormItem.form_id == form.id))
+        used = db.session.scalar(
+            sa.select(sa.func.count(ItemScore.id)).join(FormItem).where(FormItem.form_id == form.id)
+        )
         if used:
             raise DomainError("该评分表已有评委打分，不能再修改评分项目和权重。")
         before = {"items": [f"{i.name} {i.weight}%/{i.max_points}" for i in form.items]}
@@ -96,19 +124,37 @@ def save_school_form(stage: Stage, school: School, items: Sequence[tuple[str, De
         form = ScoreForm(stage=stage, owner_school=school, name=f"{school.name}初赛评分表")
         db.session.add(form)
     for position, (name, weight, max_points) in enumerate(items):
-        form.items.append(FormItem(name=name.strip(), weight=weight, max_points=max_points, position=position))
+        form.items.append(
+            FormItem(name=name.strip(), weight=weight, max_points=max_points, position=position)
+        )
     db.session.flush()
     # Panels of this unit that have no scores yet switch to the new form.
-    db.session.execute(sa.update(Panel).where(
-        Panel.stage_id == stage.id, Panel.unit_school_id == school.id,
-        ~sa.exists().where(ScoreSheet.panel_id == Panel.id)).values(form_id=form.id))
-    audit.record(by, "judging.form_saved", "score_form", form.id, f"保存{school.name}初赛评分表", before=before,
-                 after={"items": [f"{n} {w}%/{m}" for n, w, m in items]}, competition_id=stage.competition_id,
-                 district_id=school.district_id, school_id=school.id)
+    db.session.execute(
+        sa.update(Panel)
+        .where(
+            Panel.stage_id == stage.id,
+            Panel.unit_school_id == school.id,
+            ~sa.exists().where(ScoreSheet.panel_id == Panel.id),
+        )
+        .values(form_id=form.id)
+    )
+    audit.record(
+        by,
+        "judging.form_saved",
+        "score_form",
+        form.id,
+        f"保存{school.name}初赛评分表",
+        before=before,
+        after={"items": [f"{n} {w}%/{m}" for n, w, m in items]},
+        competition_id=stage.competition_id,
+        district_id=school.district_id,
+        school_id=school.id,
+    )
     return form
 
 
 # ---------------------------------------------------------------- scope (R-ROLE-1)
+
 
 def can_manage_unit(user: User, unit: School) -> bool:
     """R-ROLE-1: a preliminary unit's own admin, its district and the city — not an affiliated school's admin."""
@@ -154,9 +200,18 @@ def panels_scope_clause(user: User):
 
 # ---------------------------------------------------------------- panels (R-PANEL-1, R-PANEL-2)
 
-def create_panel(stage: Stage, subject: Subject, group: Group, *, by: User, name: str | None = None,
-                 unit_school: School | None = None, district: District | None = None,
-                 room: str | None = None) -> Panel:
+
+def create_panel(
+    stage: Stage,
+    subject: Subject,
+    group: Group,
+    *,
+    by: User,
+    name: str | None = None,
+    unit_school: School | None = None,
+    district: District | None = None,
+    room: str | None = None,
+) -> Panel:
     """A panel per stage × subject × group, scoped to its organiser (unit school / district / city)."""
     if subject.competition_id != stage.competition_id:
         raise DomainError("学科不属于该赛事。")
@@ -164,7 +219,9 @@ def create_panel(stage: Stage, subject: Subject, group: Group, *, by: User, name
         if unit_school is None:
             raise DomainError("初赛评委组须指定组织学校（中心校或乡镇中学）。")
         if unit_school.unit_id != unit_school.id:
-            raise DomainError(f"{unit_school.name}的初赛由{unit_school.unit.name}组织，请在组织学校下建评委组。")
+            raise DomainError(
+                f"{unit_school.name}的初赛由{unit_school.unit.name}组织，请在组织学校下建评委组。"
+            )
         district = None
     elif stage.kind == StageKind.SEMIFINAL:
         if district is None:
@@ -172,13 +229,22 @@ def create_panel(stage: Stage, subject: Subject, group: Group, *, by: User, name
         unit_school = None
     else:
         unit_school = district = None
-    panel = Panel(stage=stage, subject=subject, group=group, unit_school=unit_school, district=district, room=room,
-                  name=name or panel_name(stage, subject, group, unit_school or district),
-                  form=form_for(stage, unit_school.id if unit_school else None))
+    panel = Panel(
+        stage=stage,
+        subject=subject,
+        group=group,
+        unit_school=unit_school,
+        district=district,
+        room=room,
+        name=name or panel_name(stage, subject, group, unit_school or district),
+        form=form_for(stage, unit_school.id if unit_school else None),
+    )
     db.session.add(panel)
     db.session.flush()
     check_manage(by, panel)
-    audit.record(by, "judging.panel_created", "panel", panel.id, f"新建评委组「{panel.name}」", **audit_scope(panel))
+    audit.record(
+        by, "judging.panel_created", "panel", panel.id, f"新建评委组「{panel.name}」", **audit_scope(panel)
+    )
     return panel
 
 
@@ -189,8 +255,11 @@ def panel_name(stage: Stage, subject: Subject, group: Group, scope: School | Dis
 
 def audit_scope(panel: Panel) -> dict[str, int | None]:
     """Where a panel's audit entries are filed (R-AUD-1): its competition, district and unit school."""
-    return dict(competition_id=panel.stage.competition_id, district_id=district_of(panel),
-                school_id=panel.unit_school_id)
+    return {
+        "competition_id": panel.stage.competition_id,
+        "district_id": district_of(panel),
+        "school_id": panel.unit_school_id,
+    }
 
 
 def district_of(panel: Panel) -> int | None:
@@ -200,11 +269,19 @@ def district_of(panel: Panel) -> int | None:
 
 def eligible_entries_stmt(panel: Panel) -> sa.Select:
     """Competitors of the panel's stage, subject, group and scope not yet placed in a panel of that stage."""
-    stmt = competitors_stmt(panel.stage).join(School, School.id == Entry.school_id).where(
-        Entry.subject_id == panel.subject_id, Entry.group == panel.group,
-        ~sa.exists().where(Appearance.entry_id == Entry.id, Appearance.stage_id == panel.stage_id))
+    stmt = (
+        competitors_stmt(panel.stage)
+        .join(School, School.id == Entry.school_id)
+        .where(
+            Entry.subject_id == panel.subject_id,
+            Entry.group == panel.group,
+            ~sa.exists().where(Appearance.entry_id == Entry.id, Appearance.stage_id == panel.stage_id),
+        )
+    )
     if panel.unit_school_id is not None:
-        stmt = stmt.where(sa.or_(School.id == panel.unit_school_id, School.central_school_id == panel.unit_school_id))
+        stmt = stmt.where(
+            sa.or_(School.id == panel.unit_school_id, School.central_school_id == panel.unit_school_id)
+        )
     if panel.district_id is not None:
         stmt = stmt.where(School.district_id == panel.district_id)
     return stmt
@@ -220,8 +297,15 @@ def fill_panel(panel: Panel, *, by: User) -> int:
         db.session.add(Appearance(panel=panel, stage_id=panel.stage_id, entry=entry))
     db.session.flush()
     if entries:
-        audit.record(by, "judging.competitors_added", "panel", panel.id, f"评委组「{panel.name}」加入 {len(entries)} 名选手",
-                     after={"entrant_numbers": [e.entrant_number for e in entries]}, **audit_scope(panel))
+        audit.record(
+            by,
+            "judging.competitors_added",
+            "panel",
+            panel.id,
+            f"评委组「{panel.name}」加入 {len(entries)} 名选手",
+            after={"entrant_numbers": [e.entrant_number for e in entries]},
+            **audit_scope(panel),
+        )
     return len(entries)
 
 
@@ -230,16 +314,26 @@ def recusal_reason(judge: User, entry: Entry, stage: Stage) -> str | None:
     school = entry.school
     if judge.school_id is not None and judge.school_id == entry.school_id:
         return f"评委{judge.display_name}与{entry.entrant_number}号选手同属{school.name}，须回避。"
-    if stage.kind != StageKind.PRELIMINARY and judge.district_id is not None and judge.district_id == school.district_id:
-        return (f"评委{judge.display_name}与{entry.entrant_number}号选手（{school.name}）同属{school.district.name}，"
-                f"{stage.label}须回避。")
+    if (
+        stage.kind != StageKind.PRELIMINARY
+        and judge.district_id is not None
+        and judge.district_id == school.district_id
+    ):
+        return (
+            f"评委{judge.display_name}与{entry.entrant_number}号选手（{school.name}）同属{school.district.name}，"
+            f"{stage.label}须回避。"
+        )
     return None
 
 
 def panel_conflicts(panel: Panel) -> list[str]:
     """Every recusal conflict between the panel's judges and its competitors (shown to organisers)."""
-    return [reason for pj in panel.judges for a in panel.appearances
-            if (reason := recusal_reason(pj.user, a.entry, panel.stage))]
+    return [
+        reason
+        for pj in panel.judges
+        for a in panel.appearances
+        if (reason := recusal_reason(pj.user, a.entry, panel.stage))
+    ]
 
 
 def assign_judge(panel: Panel, judge: User, *, by: User, is_head: bool = False) -> PanelJudge:
@@ -259,8 +353,14 @@ def assign_judge(panel: Panel, judge: User, *, by: User, is_head: bool = False) 
     member = PanelJudge(panel=panel, user=judge, is_head=is_head)
     db.session.add(member)
     db.session.flush()
-    audit.record(by, "judging.judge_assigned", "panel", panel.id, f"评委{judge.display_name}加入「{panel.name}」"
-                 + ("（组长）" if is_head else ""), **audit_scope(panel))
+    audit.record(
+        by,
+        "judging.judge_assigned",
+        "panel",
+        panel.id,
+        f"评委{judge.display_name}加入「{panel.name}」" + ("（组长）" if is_head else ""),
+        **audit_scope(panel),
+    )
     return member
 
 
@@ -269,13 +369,22 @@ def remove_judge(panel: Panel, judge_id: int, *, by: User) -> None:
     member = next((pj for pj in panel.judges if pj.user_id == judge_id), None)
     if member is None:
         raise NotFound("该评委不在此评委组中。")
-    if db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
-            ScoreSheet.panel_id == panel.id, ScoreSheet.judge_id == judge_id)):
+    if db.session.scalar(
+        sa.select(sa.func.count(ScoreSheet.id)).where(
+            ScoreSheet.panel_id == panel.id, ScoreSheet.judge_id == judge_id
+        )
+    ):
         raise DomainError(f"评委{member.user.display_name}已有评分记录，不能移出评委组。")
     panel.judges.remove(member)
     db.session.flush()
-    audit.record(by, "judging.judge_removed", "panel", panel.id, f"评委{member.user.display_name}移出「{panel.name}」",
-                 **audit_scope(panel))
+    audit.record(
+        by,
+        "judging.judge_removed",
+        "panel",
+        panel.id,
+        f"评委{member.user.display_name}移出「{panel.name}」",
+        **audit_scope(panel),
+    )
 
 
 def set_head(panel: Panel, judge_id: int, *, by: User) -> None:
@@ -286,8 +395,15 @@ def set_head(panel: Panel, judge_id: int, *, by: User) -> None:
     for pj in panel.judges:
         pj.is_head = pj.user_id == judge_id
     db.session.flush()
-    audit.record(by, "judging.head_set", "panel", panel.id, f"设定「{panel.name}」组长",
-                 after={"head_user_id": judge_id}, **audit_scope(panel))
+    audit.record(
+        by,
+        "judging.head_set",
+        "panel",
+        panel.id,
+        f"设定「{panel.name}」组长",
+        after={"head_user_id": judge_id},
+        **audit_scope(panel),
+    )
 
 
 def set_order(panel: Panel, entry_ids_in_order: Sequence[int], *, draw_id: int | None = None) -> None:
@@ -319,7 +435,9 @@ def open_panel(panel: Panel, *, by: User) -> None:
     panel.status = PanelStatus.OPEN
     panel.current_position = panel.current_position or 1
     db.session.flush()
-    audit.record(by, "judging.panel_opened", "panel", panel.id, f"「{panel.name}」开始评分", **audit_scope(panel))
+    audit.record(
+        by, "judging.panel_opened", "panel", panel.id, f"「{panel.name}」开始评分", **audit_scope(panel)
+    )
 
 
 def set_status(panel: Panel, status: PanelStatus, *, by: User) -> None:
@@ -329,8 +447,16 @@ def set_status(panel: Panel, status: PanelStatus, *, by: User) -> None:
     before = panel.status
     panel.status = status
     db.session.flush()
-    audit.record(by, "judging.panel_status", "panel", panel.id, f"「{panel.name}」{status.label}",
-                 before={"status": before}, after={"status": status}, **audit_scope(panel))
+    audit.record(
+        by,
+        "judging.panel_status",
+        "panel",
+        panel.id,
+        f"「{panel.name}」{status.label}",
+        before={"status": before},
+        after={"status": status},
+        **audit_scope(panel),
+    )
 
 
 def set_current(panel: Panel, position: int, *, by: User) -> None:
@@ -368,15 +494,23 @@ def is_head(user: User, panel: Panel) -> bool:
 
 # ---------------------------------------------------------------- sheets (R-SCORE-1, R-SCORE-2)
 
+
 def judge_appearance(user: User, appearance_id: int) -> Appearance:
     """The appearance a judge may score: their own panel only (R-ROLE-1)."""
     member = sa.exists().where(PanelJudge.panel_id == Appearance.panel_id, PanelJudge.user_id == user.id)
     panel = joinedload(Appearance.panel)
     # one round trip for the appearance, its panel, form, items and subject: autosave is hot
-    row = db.session.execute(
-        sa.select(Appearance, member.label("member")).where(Appearance.id == appearance_id)
-        .options(panel.joinedload(Panel.form).joinedload(ScoreForm.items), panel.joinedload(Panel.subject))
-    ).unique().first()
+    row = (
+        db.session.execute(
+            sa.select(Appearance, member.label("member"))
+            .where(Appearance.id == appearance_id)
+            .options(
+                panel.joinedload(Panel.form).joinedload(ScoreForm.items), panel.joinedload(Panel.subject)
+            )
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         raise NotFound("没有该选手。")
     if not row.member:
@@ -385,13 +519,24 @@ def judge_appearance(user: User, appearance_id: int) -> Appearance:
 
 
 def find_sheet(panel_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
-    return db.session.scalars(
-        sa.select(ScoreSheet).options(joinedload(ScoreSheet.scores)).where(
-            ScoreSheet.panel_id == panel_id, ScoreSheet.judge_id == judge_id, ScoreSheet.entry_id == entry_id)
-    ).unique().first()
+    return (
+        db.session.scalars(
+            sa.select(ScoreSheet)
+            .options(joinedload(ScoreSheet.scores))
+            .where(
+                ScoreSheet.panel_id == panel_id,
+                ScoreSheet.judge_id == judge_id,
+                ScoreSheet.entry_id == entry_id,
+            )
+        )
+        .unique()
+        .first()
+    )
 
 
-def _get_or_create_sheet(panel: Panel, judge: User, entry_id: int, editor: str | None) -> tuple[ScoreSheet, bool]:
+def _get_or_create_sheet(
+    panel: Panel, judge: User, entry_id: int, editor: str | None
+) -> tuple[ScoreSheet, bool]:
     """The judge's sheet for this teacher, created on the first save.
 
     Two devices of one judge may both make the "first save" at once: INSERT … ON CONFLICT DO NOTHING
@@ -407,8 +552,16 @@ def _get_or_create_sheet(panel: Panel, judge: User, entry_id: int, editor: str |
     table = ScoreSheet.__table__
     new_id = db.session.execute(
         insert(table)
-        .values(panel_id=panel.id, judge_id=judge.id, entry_id=entry_id, editor=editor, version=1,
-                status=SheetStatus.DRAFT, created_at=now, updated_at=now)
+        .values(
+            panel_id=panel.id,
+            judge_id=judge.id,
+            entry_id=entry_id,
+            editor=editor,
+            version=1,
+            status=SheetStatus.DRAFT,
+            created_at=now,
+            updated_at=now,
+        )
         .on_conflict_do_nothing(index_elements=["panel_id", "judge_id", "entry_id"])
         .returning(table.c.id)
     ).scalar()
@@ -431,8 +584,9 @@ def parse_values(panel: Panel, raw: Mapping[str, str]) -> dict[int, Decimal | No
     return values
 
 
-def save_sheet(appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None,
-               editor: str | None) -> ScoreSheet:
+def save_sheet(
+    appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None, editor: str | None
+) -> ScoreSheet:
     """R-SCORE-2 autosave of a draft. A stale ``version`` from another tab or device → SheetConflict."""
     panel = appearance.panel
     if panel.status != PanelStatus.OPEN:
@@ -475,13 +629,16 @@ def _claim(sheet: ScoreSheet, version: int | None, editor: str | None) -> None:
         db.session.refresh(sheet)
         if sheet.status == SheetStatus.SUBMITTED:
             raise SheetConflict("该评分表已在另一设备上提交并锁定，不能再修改。")
-        raise SheetConflict("该评分表已在另一个页面或设备上修改过，为避免互相覆盖，本次修改未保存。请重新载入查看最新分数。")
+        raise SheetConflict(
+            "该评分表已在另一个页面或设备上修改过，为避免互相覆盖，本次修改未保存。请重新载入查看最新分数。"
+        )
     for key, value in (("version", new_version), ("editor", editor), ("updated_at", now)):
         set_committed_value(sheet, key, value)
 
 
-def submit_sheet(appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None,
-                 editor: str | None) -> ScoreSheet:
+def submit_sheet(
+    appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None, editor: str | None
+) -> ScoreSheet:
     """R-SCORE-2 "提交": save the last values, require every item, lock; audited with the scores."""
     sheet = save_sheet(appearance, judge, raw, version=version, editor=editor)
     items = appearance.panel.form.items
@@ -493,15 +650,23 @@ def submit_sheet(appearance: Appearance, judge: User, raw: Mapping[str, str], *,
     sheet.submitted_at = utcnow()
     sheet.version += 1
     db.session.flush()
-    audit.record(judge, "judging.sheet_submitted", "score_sheet", sheet.id,
-                 f"评委提交 {appearance.position} 号选手评分，总分 {sheet_total(sheet, items)}",
-                 after=sheet_snapshot(sheet, items), **audit_scope(appearance.panel))
+    audit.record(
+        judge,
+        "judging.sheet_submitted",
+        "score_sheet",
+        sheet.id,
+        f"评委提交 {appearance.position} 号选手评分，总分 {sheet_total(sheet, items)}",
+        after=sheet_snapshot(sheet, items),
+        **audit_scope(appearance.panel),
+    )
     return sheet
 
 
 def sheet_snapshot(sheet: ScoreSheet, items: Sequence[FormItem]) -> dict[str, str | None]:
     by_item = {s.item_id: s.value for s in sheet.scores}
-    snap = {i.name: (str(by_item[i.id].quantize(CENT)) if by_item.get(i.id) is not None else None) for i in items}
+    snap = {
+        i.name: (str(by_item[i.id].quantize(CENT)) if by_item.get(i.id) is not None else None) for i in items
+    }
     snap["总分"] = str(sheet_total(sheet, items))
     return snap
 
@@ -538,9 +703,17 @@ def amend_sheet(sheet: ScoreSheet, raw: Mapping[str, str], *, reason: str, by: U
     sheet.version += 1
     sheet.updated_at = utcnow()
     db.session.flush()
-    audit.record(by, "judging.sheet_amended", "score_sheet", sheet.id,
-                 f"更正「{panel.name}」{sheet.judge.display_name}的评分", before=before, after=after, reason=reason,
-                 **audit_scope(panel))
+    audit.record(
+        by,
+        "judging.sheet_amended",
+        "score_sheet",
+        sheet.id,
+        f"更正「{panel.name}」{sheet.judge.display_name}的评分",
+        before=before,
+        after=after,
+        reason=reason,
+        **audit_scope(panel),
+    )
     return sheet
 
 
@@ -560,6 +733,7 @@ def sheet_for(sheet_id: int) -> ScoreSheet:
 
 # ---------------------------------------------------------------- order of appearance (R-PANEL-2)
 
+
 def _appearance_pool(panel: Panel) -> list:
     # Labels stay empty: the pool is public and a blind stage (R-X-1) must not name anyone.
     return [PoolEntry(number=a.entry.entrant_number, label="") for a in panel.appearances]
@@ -574,9 +748,17 @@ def announce_appearance_draw(panel: Panel, source_names: Sequence[str], *, by: U
         raise DomainError("评委组还没有选手，无法抽签。")
     if panel.draw_id is not None:
         raise DomainError("该评委组的出场顺序已抽签或已公布抽签，抽签不能重复进行。")
-    draw = draws.announce(panel.stage, purpose=DrawPurpose.APPEARANCE, title=f"{panel.name} 上课顺序抽签",
-                          pool=_appearance_pool(panel), count=len(panel.appearances), source_names=source_names,
-                          by=by, unit_school_id=panel.unit_school_id, unit_district_id=district_of(panel))
+    draw = draws.announce(
+        panel.stage,
+        purpose=DrawPurpose.APPEARANCE,
+        title=f"{panel.name} 上课顺序抽签",
+        pool=_appearance_pool(panel),
+        count=len(panel.appearances),
+        source_names=source_names,
+        by=by,
+        unit_school_id=panel.unit_school_id,
+        unit_district_id=district_of(panel),
+    )
     panel.draw_id = draw.id
     db.session.flush()
     return draw
@@ -588,8 +770,9 @@ def perform_appearance_draw(panel: Panel, values: Sequence[Sequence[str]], *, by
     draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
     if draw is None:
         raise DomainError("请先公布抽签的随机源，再录入取值。")
-    if draw.status == DrawStatus.ANNOUNCED and \
-            sorted(a.entry.entrant_number for a in panel.appearances) != [p["number"] for p in draw.pool_json]:
+    if draw.status == DrawStatus.ANNOUNCED and sorted(a.entry.entrant_number for a in panel.appearances) != [
+        p["number"] for p in draw.pool_json
+    ]:
         raise DomainError("公布抽签后选手名单发生了变化，原抽签池已失效；请联系市级管理员处理。")
     record = draws.perform(draw, values, by=by)  # count = pool size: the whole order of appearance
     by_number = {a.entry.entrant_number: a.entry_id for a in panel.appearances}

@@ -1,4 +1,5 @@
 """R-X-2: per-judge one-time QR sign-in codes with a short PIN, valid until the end of the Beijing day."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,19 +43,33 @@ def issue_codes(panel: Panel, *, by: User, now: datetime | None = None) -> list[
     """New codes for every judge of the panel; earlier unused codes of the panel stop working."""
     check_manage(by, panel)
     now = now or utcnow()
-    db.session.execute(sa.update(SignInCode).where(SignInCode.panel_id == panel.id, SignInCode.used_at.is_(None))
-                       .values(expires_at=now))
+    db.session.execute(
+        sa.update(SignInCode)
+        .where(SignInCode.panel_id == panel.id, SignInCode.used_at.is_(None))
+        .values(expires_at=now)
+    )
     issued = []
     for member in panel.judges:
         token, pin = secrets.token_urlsafe(24), f"{secrets.randbelow(10**6):06d}"
-        code = SignInCode(panel_id=panel.id, judge_id=member.user_id, token_hash=token_hash(token),
-                          pin_hash=generate_password_hash(pin, method="pbkdf2:sha256:50000"),
-                          expires_at=end_of_beijing_day(now), created_by_id=by.id)
+        code = SignInCode(
+            panel_id=panel.id,
+            judge_id=member.user_id,
+            token_hash=token_hash(token),
+            pin_hash=generate_password_hash(pin, method="pbkdf2:sha256:50000"),
+            expires_at=end_of_beijing_day(now),
+            created_by_id=by.id,
+        )
         db.session.add(code)
         issued.append(IssuedCode(member.user, token, pin, code.expires_at))
     db.session.flush()
-    audit.record(by, "judging.signin_codes_issued", "panel", panel.id, f"打印「{panel.name}」评委签到码",
-                 **audit_scope(panel))
+    audit.record(
+        by,
+        "judging.signin_codes_issued",
+        "panel",
+        panel.id,
+        f"打印「{panel.name}」评委签到码",
+        **audit_scope(panel),
+    )
     return issued
 
 
@@ -86,16 +101,27 @@ def redeem(code: SignInCode, pin: str, now: datetime | None = None) -> User:
         code.attempts = SignInCode.attempts + 1  # in SQL: concurrent wrong PINs all count
         db.session.flush()
         left = MAX_ATTEMPTS - code.attempts
-        raise DomainError(f"PIN 码不正确，还可以再试 {left} 次。" if left > 0 else "PIN 码多次错误，该签到码已失效。",
-                          field="pin")
+        raise DomainError(
+            f"PIN 码不正确，还可以再试 {left} 次。" if left > 0 else "PIN 码多次错误，该签到码已失效。",
+            field="pin",
+        )
     # compare-and-set: of two devices redeeming the same code at once, only one signs in
     used_at = now or utcnow()
     spent = db.session.execute(
-        sa.update(SignInCode).where(SignInCode.id == code.id, SignInCode.used_at.is_(None)).values(used_at=used_at)
-        .execution_options(synchronize_session=False)).rowcount
+        sa.update(SignInCode)
+        .where(SignInCode.id == code.id, SignInCode.used_at.is_(None))
+        .values(used_at=used_at)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not spent:
         raise DomainError("该签到码已使用过（每个签到码只能用一次），请向组织者索取新的签到码。")
     set_committed_value(code, "used_at", used_at)
-    audit.record(code.judge, "judging.qr_signin", "user", code.judge_id, "评委扫码签到",
-                 competition_id=code.panel.stage.competition_id)
+    audit.record(
+        code.judge,
+        "judging.qr_signin",
+        "user",
+        code.judge_id,
+        "评委扫码签到",
+        competition_id=code.panel.stage.competition_id,
+    )
     return code.judge

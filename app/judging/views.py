@@ -2,6 +2,7 @@
 
 Thin: load → check role and scope → call a service → commit once → render or redirect.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,15 @@ from app.extensions import db, limiter
 from app.judging import bp, services, signin
 from app.judging.models import Appearance, Panel, PanelJudge, PanelStatus, ScoreForm, ScoreSheet, SheetStatus
 from app.judging.results import EntryResult, sheet_totals, stage_results
-from app.judging.scoring import CENT, item_points, judge_spread, parse_decimal, parse_score, round_score, score_text
+from app.judging.scoring import (
+    CENT,
+    item_points,
+    judge_spread,
+    parse_decimal,
+    parse_score,
+    round_score,
+    score_text,
+)
 from app.orgs.models import District, School
 from app.web.access import public, roles_required
 from app.web.render import render_page_or_block, wants_fragment
@@ -44,16 +53,22 @@ def _cents_filter(value, signed: bool = False) -> str:
 
 # ---------------------------------------------------------------- the judge (R-SCORE-2, R-X-1)
 
+
 @bp.route("/judging/my")
 @roles_required(Role.JUDGE)
 def my_panels():
     """R-SCORE-2: a judge's home — their panels and, per panel, the queue in order of appearance with status."""
     panels = db.session.scalars(
-        sa.select(Panel).join(PanelJudge, PanelJudge.panel_id == Panel.id)
+        sa.select(Panel)
+        .join(PanelJudge, PanelJudge.panel_id == Panel.id)
         .where(PanelJudge.user_id == current_user.id)
-        .options(selectinload(Panel.appearances).selectinload(Appearance.entry).selectinload(Entry.school),
-                 selectinload(Panel.stage), selectinload(Panel.subject), selectinload(Panel.judges),
-                 selectinload(Panel.unit_school))
+        .options(
+            selectinload(Panel.appearances).selectinload(Appearance.entry).selectinload(Entry.school),
+            selectinload(Panel.stage),
+            selectinload(Panel.subject),
+            selectinload(Panel.judges),
+            selectinload(Panel.unit_school),
+        )
         .order_by(Panel.id)
     ).all()
     # a panel head also sees the submitted sheets of the others, to amend one when needed (R-SCORE-2)
@@ -63,8 +78,11 @@ def my_panels():
     submitted: dict[int, list[int]] = defaultdict(list)
     panel_sheets: dict[tuple[int, int], list[ScoreSheet]] = defaultdict(list)
     for s in db.session.scalars(
-            sa.select(ScoreSheet).where(sa.or_(ScoreSheet.judge_id == current_user.id, others))
-            .options(selectinload(ScoreSheet.judge)).order_by(ScoreSheet.judge_id)):
+        sa.select(ScoreSheet)
+        .where(sa.or_(ScoreSheet.judge_id == current_user.id, others))
+        .options(selectinload(ScoreSheet.judge))
+        .order_by(ScoreSheet.judge_id)
+    ):
         if s.judge_id != current_user.id:
             panel_sheets[(s.panel_id, s.entry_id)].append(s)
             continue
@@ -74,23 +92,44 @@ def my_panels():
     panels = sorted(panels, key=lambda p: (p.status != PanelStatus.OPEN, p.id))
     who = {a.entry_id: services.identity_for_judge(a.entry, p.stage) for p in panels for a in p.appearances}
     venues = {p.id: services.venue_for_judge(p) for p in panels}
-    return render_page_or_block("judging/my_panels.html", "queue", panels=panels, sheets=sheets, submitted=submitted,
-                                panel_sheets=panel_sheets, who=who, venues=venues)
+    return render_page_or_block(
+        "judging/my_panels.html",
+        "queue",
+        panels=panels,
+        sheets=sheets,
+        submitted=submitted,
+        panel_sheets=panel_sheets,
+        who=who,
+        venues=venues,
+    )
 
 
-def _status_context(appearance: Appearance, sheet: ScoreSheet | None, *, error: str | None = None,
-                    conflict: bool = False, state: str | None = None) -> dict:
+def _status_context(
+    appearance: Appearance,
+    sheet: ScoreSheet | None,
+    *,
+    error: str | None = None,
+    conflict: bool = False,
+    state: str | None = None,
+) -> dict:
     """What the ``sheet_status`` block shows, as plain values: it renders after the commit without a query."""
     items = appearance.panel.form.items
     stored = {s.item_id: s.value for s in sheet.scores} if sheet else {}
     saved = {f"item-{i.id}": score_text(stored.get(i.id)) for i in items}
-    return dict(
-        appearance_id=appearance.id, saved=saved, saved_json=json.dumps(saved), has_sheet=sheet is not None,
-        total=services.sheet_total(sheet, items) if sheet else Decimal("0.00"),
-        locked=bool(sheet and sheet.status == SheetStatus.SUBMITTED), version=sheet.version if sheet else 0,
-        updated_at=sheet.updated_at if sheet else None, submitted_at=sheet.submitted_at if sheet else None,
-        error=error, conflict=conflict, state=state or ("saved" if sheet else "new"),
-    )
+    return {
+        "appearance_id": appearance.id,
+        "saved": saved,
+        "saved_json": json.dumps(saved),
+        "has_sheet": sheet is not None,
+        "total": services.sheet_total(sheet, items) if sheet else Decimal("0.00"),
+        "locked": bool(sheet and sheet.status == SheetStatus.SUBMITTED),
+        "version": sheet.version if sheet else 0,
+        "updated_at": sheet.updated_at if sheet else None,
+        "submitted_at": sheet.submitted_at if sheet else None,
+        "error": error,
+        "conflict": conflict,
+        "state": state or ("saved" if sheet else "new"),
+    }
 
 
 def _typed_points(text: str | None, item) -> Decimal | str:
@@ -102,8 +141,14 @@ def _typed_points(text: str | None, item) -> Decimal | str:
     return "—" if value is None else round_score(item_points(value, item.max_points, item.weight))
 
 
-def _score_context(appearance: Appearance, *, typed: dict | None = None, error: str | None = None,
-                   conflict: bool = False, state: str | None = None):
+def _score_context(
+    appearance: Appearance,
+    *,
+    typed: dict | None = None,
+    error: str | None = None,
+    conflict: bool = False,
+    state: str | None = None,
+):
     panel = appearance.panel
     items = panel.form.items
     sheet = services.find_sheet(panel.id, current_user.id, appearance.entry_id)
@@ -118,10 +163,21 @@ def _score_context(appearance: Appearance, *, typed: dict | None = None, error: 
     index = next((n for n, a in enumerate(ordered) if a.id == appearance.id), 0)
     points = {item.id: _typed_points(shown.get(f"item-{item.id}"), item) for item in items}
     return dict(
-        status, appearance=appearance, panel=panel, stage=panel.stage, items=items, sheet=sheet, shown=shown,
-        index=index, count=len(ordered), item_points=points, editor=services.new_editor_token(),
-        prev=ordered[index - 1] if index > 0 else None, next=ordered[index + 1] if index + 1 < len(ordered) else None,
-        blind=panel.stage.blind, who=services.identity_for_judge(appearance.entry, panel.stage),
+        status,
+        appearance=appearance,
+        panel=panel,
+        stage=panel.stage,
+        items=items,
+        sheet=sheet,
+        shown=shown,
+        index=index,
+        count=len(ordered),
+        item_points=points,
+        editor=services.new_editor_token(),
+        prev=ordered[index - 1] if index > 0 else None,
+        next=ordered[index + 1] if index + 1 < len(ordered) else None,
+        blind=panel.stage.blind,
+        who=services.identity_for_judge(appearance.entry, panel.stage),
     )
 
 
@@ -132,7 +188,9 @@ def score(appearance_id: int):
     appearance = services.judge_appearance(current_user, appearance_id)
     if request.method == "POST":
         try:
-            services.save_sheet(appearance, current_user, request.form, version=_version(), editor=request.form.get("editor"))
+            services.save_sheet(
+                appearance, current_user, request.form, version=_version(), editor=request.form.get("editor")
+            )
         except DomainError as error:
             return _sheet_refused(appearance, error)
         db.session.commit()
@@ -149,8 +207,9 @@ def _version() -> int | None:
 def _sheet_refused(appearance, error: DomainError):
     """A refused save or submit changes nothing; the status area says why (409: another device saved first)."""
     db.session.rollback()
-    ctx = _score_context(appearance, typed=request.form, error=error.message, conflict=error.status_code == 409,
-                         state="error")
+    ctx = _score_context(
+        appearance, typed=request.form, error=error.message, conflict=error.status_code == 409, state="error"
+    )
     return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
 
 
@@ -160,8 +219,9 @@ def autosave(appearance_id: int):
     """R-SCORE-2 autosave: answers only the status area (server total, saved values, new version)."""
     appearance = services.judge_appearance(current_user, appearance_id)
     try:
-        sheet = services.save_sheet(appearance, current_user, request.form, version=_version(),
-                                    editor=request.form.get("editor"))
+        sheet = services.save_sheet(
+            appearance, current_user, request.form, version=_version(), editor=request.form.get("editor")
+        )
     except DomainError as error:
         return _sheet_refused(appearance, error)
     status = _status_context(appearance, sheet)  # before the commit expires what it read
@@ -174,11 +234,12 @@ def autosave(appearance_id: int):
 @bp.route("/judging/score/<int:appearance_id>/submit", methods=["POST"])
 @roles_required(Role.JUDGE)
 def submit(appearance_id: int):
-    """"提交": saves the last values and locks the sheet (the page asked for confirmation first)."""
+    """ "提交": saves the last values and locks the sheet (the page asked for confirmation first)."""
     appearance = services.judge_appearance(current_user, appearance_id)
     try:
-        services.submit_sheet(appearance, current_user, request.form, version=_version(),
-                              editor=request.form.get("editor"))
+        services.submit_sheet(
+            appearance, current_user, request.form, version=_version(), editor=request.form.get("editor")
+        )
     except DomainError as error:
         return _sheet_refused(appearance, error)
     db.session.commit()
@@ -187,6 +248,7 @@ def submit(appearance_id: int):
 
 
 # ---------------------------------------------------------------- QR sign-in (R-X-2)
+
 
 def _signin_key() -> str:
     return f"{request.view_args.get('token', '')}|{request.remote_addr}"
@@ -201,7 +263,9 @@ def qr_signin(token: str):
     try:
         code = signin.find_code(token)
     except DomainError as exc:
-        return render_page_or_block("judging/signin.html", "signin_form", status=410, error=exc.message, code=None)
+        return render_page_or_block(
+            "judging/signin.html", "signin_form", status=410, error=exc.message, code=None
+        )
     if request.method == "POST":
         try:
             judge = signin.redeem(code, request.form.get("pin", ""))
@@ -212,8 +276,9 @@ def qr_signin(token: str):
             db.session.commit()
             login_user(judge)
             return redirect(url_for("judging.my_panels"), 303)
-    return render_page_or_block("judging/signin.html", "signin_form", status=422 if error else 200, error=error,
-                                code=code)
+    return render_page_or_block(
+        "judging/signin.html", "signin_form", status=422 if error else 200, error=error, code=code
+    )
 
 
 @bp.route("/judging/panels/<int:panel_id>/codes", methods=["GET", "POST"])
@@ -228,12 +293,20 @@ def signin_codes(panel_id: int):
     cards = []
     for c in issued:
         url = url_for("judging.qr_signin", token=c.token, _external=True)
-        cards.append(dict(judge=c.judge, pin=c.pin, expires_at=c.expires_at, url=url,
-                          svg=segno.make(url, error="m").svg_inline(scale=4)))
+        cards.append(
+            {
+                "judge": c.judge,
+                "pin": c.pin,
+                "expires_at": c.expires_at,
+                "url": url,
+                "svg": segno.make(url, error="m").svg_inline(scale=4),
+            }
+        )
     return render_page_or_block("judging/codes.html", "codes", panel=panel, cards=cards)
 
 
 # ---------------------------------------------------------------- live room display (R-X-3)
+
 
 @bp.route("/display/panels/<int:panel_id>")
 @public
@@ -246,40 +319,63 @@ def display(panel_id: int):
     current = next((a for a in panel.appearances if a.position == panel.current_position), None)
     shown_score = None
     if current is not None and panel.stage.announce_scores:
-        submitted = db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
-            ScoreSheet.panel_id == panel.id, ScoreSheet.entry_id == current.entry_id,
-            ScoreSheet.status == SheetStatus.SUBMITTED))
+        submitted = db.session.scalar(
+            sa.select(sa.func.count(ScoreSheet.id)).where(
+                ScoreSheet.panel_id == panel.id,
+                ScoreSheet.entry_id == current.entry_id,
+                ScoreSheet.status == SheetStatus.SUBMITTED,
+            )
+        )
         if submitted >= max(len(panel.judges), 1):
-            shown_score = next((r.aggregate for r in stage_results(panel.stage, entry_ids=[current.entry_id],
-                                                                 ranked=False)), None)
-    return render_page_or_block("judging/display.html", "board", panel=panel, current=current, score=shown_score)
+            shown_score = next(
+                (r.aggregate for r in stage_results(panel.stage, entry_ids=[current.entry_id], ranked=False)),
+                None,
+            )
+    return render_page_or_block(
+        "judging/display.html", "board", panel=panel, current=current, score=shown_score
+    )
 
 
 # ---------------------------------------------------------------- organisers
+
 
 def _competition() -> Competition | None:
     wanted = request.args.get("competition", type=int)
     if wanted:
         return db.session.get(Competition, wanted)
-    return db.session.scalar(sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1))
+    return db.session.scalar(
+        sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1)
+    )
 
 
 def _visible_panels(competition: Competition):
     return db.session.scalars(
-        sa.select(Panel).join(Stage, Stage.id == Panel.stage_id)
+        sa.select(Panel)
+        .join(Stage, Stage.id == Panel.stage_id)
         .where(Stage.competition_id == competition.id, services.panels_scope_clause(current_user))
-        .options(selectinload(Panel.stage), selectinload(Panel.subject), selectinload(Panel.unit_school),
-                 selectinload(Panel.district), selectinload(Panel.judges), selectinload(Panel.appearances))
+        .options(
+            selectinload(Panel.stage),
+            selectinload(Panel.subject),
+            selectinload(Panel.unit_school),
+            selectinload(Panel.district),
+            selectinload(Panel.judges),
+            selectinload(Panel.appearances),
+        )
         .order_by(Stage.position, Panel.id)
     ).all()
 
 
 def _progress_counts(panel_ids: list[int]) -> dict[int, tuple[int, int]]:
     """panel → (submitted sheets, drafts), one aggregate query."""
-    rows = db.session.execute(
-        sa.select(ScoreSheet.panel_id, ScoreSheet.status, sa.func.count())
-        .where(ScoreSheet.panel_id.in_(panel_ids)).group_by(ScoreSheet.panel_id, ScoreSheet.status)
-    ).all() if panel_ids else []
+    rows = (
+        db.session.execute(
+            sa.select(ScoreSheet.panel_id, ScoreSheet.status, sa.func.count())
+            .where(ScoreSheet.panel_id.in_(panel_ids))
+            .group_by(ScoreSheet.panel_id, ScoreSheet.status)
+        ).all()
+        if panel_ids
+        else []
+    )
     counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for panel_id, status, n in rows:
         counts[panel_id][0 if status == SheetStatus.SUBMITTED else 1] += n
@@ -292,11 +388,20 @@ def _creatable(competition: Competition):
     for stage in competition.stages:
         if stage.kind == StageKind.PRELIMINARY:
             # R-ORG-2: central schools, township junior schools and any other school with no central school
-            units = db.session.scalars(sa.select(School).where(
-                School.central_school_id.is_(None), ~School.is_seat, current_user.school_scope_clause(),
-            ).order_by(School.code)).all()
+            units = db.session.scalars(
+                sa.select(School)
+                .where(
+                    School.central_school_id.is_(None),
+                    ~School.is_seat,
+                    current_user.school_scope_clause(),
+                )
+                .order_by(School.code)
+            ).all()
             options.append((stage, [u for u in units if services.can_manage_unit(current_user, u)], []))
-        elif stage.kind == StageKind.SEMIFINAL and current_user.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN):
+        elif stage.kind == StageKind.SEMIFINAL and current_user.role in (
+            Role.CITY_ADMIN,
+            Role.DISTRICT_ADMIN,
+        ):
             districts = db.session.scalars(sa.select(District).order_by(District.code)).all()
             options.append((stage, [], [d for d in districts if current_user.can_manage_district(d.id)]))
         elif stage.kind == StageKind.FINAL and current_user.role == Role.CITY_ADMIN:
@@ -310,15 +415,33 @@ def index():
     """Organisers: every panel in scope with live progress (R-SCORE-2) and the create-panel form."""
     competition = _competition()
     if competition is None:
-        return render_page_or_block("judging/index.html", "panels", competition=None, panels=[], counts={},
-                                    creatable=[], subjects=[], groups=list(Group))
+        return render_page_or_block(
+            "judging/index.html",
+            "panels",
+            competition=None,
+            panels=[],
+            counts={},
+            creatable=[],
+            subjects=[],
+            groups=list(Group),
+        )
     order = {PanelStatus.OPEN: 0, PanelStatus.SETUP: 1, PanelStatus.CLOSED: 2}
-    panels = sorted(_visible_panels(competition), key=lambda p: (p.stage.position, order[p.status]))  # live first
+    panels = sorted(
+        _visible_panels(competition), key=lambda p: (p.stage.position, order[p.status])
+    )  # live first
     counts = _progress_counts([p.id for p in panels])
     # the 15-second poll swaps only the rows: the create-panel form's options are not read for it
     creatable = [] if wants_fragment() else _creatable(competition)
-    return render_page_or_block("judging/index.html", "panels", competition=competition, panels=panels, counts=counts,
-                                creatable=creatable, subjects=competition.subjects, groups=list(Group))
+    return render_page_or_block(
+        "judging/index.html",
+        "panels",
+        competition=competition,
+        panels=panels,
+        counts=counts,
+        creatable=creatable,
+        subjects=competition.subjects,
+        groups=list(Group),
+    )
 
 
 @bp.route("/judging/panels.xlsx")
@@ -327,10 +450,27 @@ def index_xlsx():
     competition = _competition()
     panels = _visible_panels(competition) if competition else []
     counts = _progress_counts([p.id for p in panels])
-    rows = [(p.stage.label, p.name, p.subject.label, p.group.label, p.room or "", p.status.label, len(p.judges),
-             len(p.appearances), counts.get(p.id, (0, 0))[0], len(p.judges) * len(p.appearances)) for p in panels]
-    return xlsx_response("评委组进度.xlsx", "评委组", ["阶段", "评委组", "学科", "组别", "考场", "状态", "评委数",
-                                                   "选手数", "已提交评分表", "应交评分表"], rows)
+    rows = [
+        (
+            p.stage.label,
+            p.name,
+            p.subject.label,
+            p.group.label,
+            p.room or "",
+            p.status.label,
+            len(p.judges),
+            len(p.appearances),
+            counts.get(p.id, (0, 0))[0],
+            len(p.judges) * len(p.appearances),
+        )
+        for p in panels
+    ]
+    return xlsx_response(
+        "评委组进度.xlsx",
+        "评委组",
+        ["阶段", "评委组", "学科", "组别", "考场", "状态", "评委数", "选手数", "已提交评分表", "应交评分表"],
+        rows,
+    )
 
 
 @bp.route("/judging/panels", methods=["POST"])
@@ -343,9 +483,16 @@ def panel_create():
         raise DomainError("请选择阶段、学科和组别。")
     unit = db.session.get(School, request.form.get("unit_school_id", type=int) or 0)
     district = db.session.get(District, request.form.get("district_id", type=int) or 0)
-    panel = services.create_panel(stage, subject, group, by=current_user, unit_school=unit, district=district,
-                                  room=(request.form.get("room") or "").strip() or None,
-                                  name=(request.form.get("name") or "").strip() or None)
+    panel = services.create_panel(
+        stage,
+        subject,
+        group,
+        by=current_user,
+        unit_school=unit,
+        district=district,
+        room=(request.form.get("room") or "").strip() or None,
+        name=(request.form.get("name") or "").strip() or None,
+    )
     added = services.fill_panel(panel, by=current_user)
     db.session.commit()
     flash(f"已新建评委组「{panel.name}」，加入 {added} 名选手。", "success")
@@ -369,7 +516,9 @@ def _managed_panel(panel_id: int, *options) -> Panel:
 
 def _panel_results(panel: Panel) -> dict[int, EntryResult]:
     """R-SCORE-3 / R-RANK-1 results of the panel's competitors, ranked over the whole stage."""
-    return {r.entry_id: r for r in stage_results(panel.stage, entry_ids=[a.entry_id for a in panel.appearances])}
+    return {
+        r.entry_id: r for r in stage_results(panel.stage, entry_ids=[a.entry_id for a in panel.appearances])
+    }
 
 
 def _panel_grid(panel: Panel):
@@ -377,7 +526,9 @@ def _panel_grid(panel: Panel):
     sheets = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.panel_id == panel.id)).all()
     totals = sheet_totals([s.id for s in sheets])
     grid = {(s.judge_id, s.entry_id): (s, round_score(totals[s.id])) for s in sheets}
-    spread = judge_spread({(s.judge_id, s.entry_id): totals[s.id] for s in sheets if s.status == SheetStatus.SUBMITTED})
+    spread = judge_spread(
+        {(s.judge_id, s.entry_id): totals[s.id] for s in sheets if s.status == SheetStatus.SUBMITTED}
+    )
     return grid, spread
 
 
@@ -387,19 +538,32 @@ def panel(panel_id: int):
     """Panel page: judges, competitors in order, who has submitted what, results, spread, conflicts."""
     panel = _managed_panel(panel_id, *PANEL_ROWS)
     grid, spread = _panel_grid(panel)
-    progress = dict(
-        panel=panel, grid=grid, spread=spread, results=_panel_results(panel),
-        ordered=sorted(panel.appearances, key=lambda a: (a.position is None, a.position or 0, a.entry.entrant_number)),
-    )
+    progress = {
+        "panel": panel,
+        "grid": grid,
+        "spread": spread,
+        "results": _panel_results(panel),
+        "ordered": sorted(
+            panel.appearances, key=lambda a: (a.position is None, a.position or 0, a.entry.entrant_number)
+        ),
+    }
     if wants_fragment():  # the 10-second poll of the progress block reads nothing else
         return render_page_or_block("judging/panel.html", "progress", **progress)
-    candidates = db.session.scalars(sa.select(User).where(User.role == Role.JUDGE, User.active)
-                                    .options(selectinload(User.school)).order_by(User.display_name)).all()
+    candidates = db.session.scalars(
+        sa.select(User)
+        .where(User.role == Role.JUDGE, User.active)
+        .options(selectinload(User.school))
+        .order_by(User.display_name)
+    ).all()
     assigned = {pj.user_id for pj in panel.judges}
     draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
     return render_page_or_block(
-        "judging/panel.html", "progress", **progress, draw=draw,
-        conflicts=services.panel_conflicts(panel), candidates=[u for u in candidates if u.id not in assigned],
+        "judging/panel.html",
+        "progress",
+        **progress,
+        draw=draw,
+        conflicts=services.panel_conflicts(panel),
+        candidates=[u for u in candidates if u.id not in assigned],
         minimum=panel.stage.competition.panel_min_judges,
     )
 
@@ -410,18 +574,40 @@ def panel_xlsx(panel_id: int):
     """R-XLS-1: every score sheet of the panel, item by item, with the totals and the aggregate."""
     panel = _managed_panel(panel_id, *PANEL_ROWS)
     items = panel.form.items
-    sheets = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.panel_id == panel.id)
-                                .options(selectinload(ScoreSheet.scores), selectinload(ScoreSheet.judge))).all()
+    sheets = db.session.scalars(
+        sa.select(ScoreSheet)
+        .where(ScoreSheet.panel_id == panel.id)
+        .options(selectinload(ScoreSheet.scores), selectinload(ScoreSheet.judge))
+    ).all()
     results = _panel_results(panel)
     by_entry = {a.entry_id: a for a in panel.appearances}
     rows = []
     for s in sorted(sheets, key=lambda s: (by_entry[s.entry_id].position or 0, s.judge_id)):
         a, values = by_entry[s.entry_id], {sc.item_id: sc.value for sc in s.scores}
-        rows.append([a.position, a.entry.entrant_number, a.entry.name, a.entry.school.name, s.judge.display_name,
-                     s.status.label, *[_cents(values.get(i.id)) for i in items], services.sheet_total(s, items),
-                     results[s.entry_id].aggregate if s.entry_id in results else None])
-    headers = ["出场序号", "参赛号", "姓名", "学校", "评委", "状态",
-               *[f"{i.label_for(panel.subject)}（{score_text(i.weight)}%）" for i in items], "评委总分", "最后得分"]
+        rows.append(
+            [
+                a.position,
+                a.entry.entrant_number,
+                a.entry.name,
+                a.entry.school.name,
+                s.judge.display_name,
+                s.status.label,
+                *[_cents(values.get(i.id)) for i in items],
+                services.sheet_total(s, items),
+                results[s.entry_id].aggregate if s.entry_id in results else None,
+            ]
+        )
+    headers = [
+        "出场序号",
+        "参赛号",
+        "姓名",
+        "学校",
+        "评委",
+        "状态",
+        *[f"{i.label_for(panel.subject)}（{score_text(i.weight)}%）" for i in items],
+        "评委总分",
+        "最后得分",
+    ]
     return xlsx_response(f"{panel.name}评分表.xlsx", "评分表", headers, rows)
 
 
@@ -434,10 +620,18 @@ def spread_xlsx(panel_id: int):
     rows = []
     for pj in panel.judges:
         n, mean, deviation = spread.get(pj.user_id, (0, None, None))
-        rows.append([pj.user.display_name, pj.user.school.name if pj.user.school else "", n,
-                     None if mean is None else _cents_filter(mean),
-                     None if deviation is None else _cents_filter(deviation, signed=True)])
-    return xlsx_response(f"{panel.name}评委偏差.xlsx", "评委偏差", ["评委", "所在学校", "已提交", "平均分", "平均偏差"], rows)
+        rows.append(
+            [
+                pj.user.display_name,
+                pj.user.school.name if pj.user.school else "",
+                n,
+                None if mean is None else _cents_filter(mean),
+                None if deviation is None else _cents_filter(deviation, signed=True),
+            ]
+        )
+    return xlsx_response(
+        f"{panel.name}评委偏差.xlsx", "评委偏差", ["评委", "所在学校", "已提交", "平均分", "平均偏差"], rows
+    )
 
 
 @bp.route("/judging/panels/<int:panel_id>/judges", methods=["POST"])
@@ -497,7 +691,11 @@ def panel_current(panel_id: int):
     panel = services.panel_for(panel_id)
     services.set_current(panel, request.form.get("position", type=int) or 0, by=current_user)
     db.session.commit()
-    back = url_for("judging.panel", panel_id=panel.id) if current_user.role != Role.JUDGE else url_for("judging.my_panels")
+    back = (
+        url_for("judging.panel", panel_id=panel.id)
+        if current_user.role != Role.JUDGE
+        else url_for("judging.my_panels")
+    )
     return redirect(back, 303)
 
 
@@ -511,10 +709,14 @@ def panel_draw(panel_id: int):
         services.announce_appearance_draw(panel, names, by=current_user)
         flash("已公布抽签池和随机源；取得随机源取值后录入即可抽签。", "success")
     else:
-        lines = [line.replace("，", ",").split(",") for line in (request.form.get("values") or "").splitlines()
-                 if line.strip()]
-        services.perform_appearance_draw(panel, [[v.strip() for v in line if v.strip()] for line in lines],
-                                         by=current_user)
+        lines = [
+            line.replace("，", ",").split(",")
+            for line in (request.form.get("values") or "").splitlines()
+            if line.strip()
+        ]
+        services.perform_appearance_draw(
+            panel, [[v.strip() for v in line if v.strip()] for line in lines], by=current_user
+        )
         flash("上课顺序抽签完成。", "success")
     db.session.commit()
     return redirect(url_for("judging.panel", panel_id=panel.id), 303)
@@ -541,11 +743,19 @@ def sheet(sheet_id: int):
             return redirect(url_for("judging.sheet", sheet_id=sheet_id), 303)
         sheet = services.sheet_for(sheet_id)
     values = {s.item_id: s.value for s in sheet.scores}
-    return render_page_or_block("judging/sheet.html", "amend", status=error.status_code if error else 200,
-                                sheet=sheet, panel=sheet.panel, items=sheet.panel.form.items, values=values,
-                                who=services.identity_for_judge(sheet.entry, sheet.panel.stage),
-                                total=services.sheet_total(sheet, sheet.panel.form.items),
-                                error=error.message if error else None, typed=request.form)
+    return render_page_or_block(
+        "judging/sheet.html",
+        "amend",
+        status=error.status_code if error else 200,
+        sheet=sheet,
+        panel=sheet.panel,
+        items=sheet.panel.form.items,
+        values=values,
+        who=services.identity_for_judge(sheet.entry, sheet.panel.stage),
+        total=services.sheet_total(sheet, sheet.panel.form.items),
+        error=error.message if error else None,
+        typed=request.form,
+    )
 
 
 @bp.route("/judging/forms/<int:stage_id>", methods=["GET", "POST"])
@@ -565,8 +775,10 @@ def school_form(stage_id: int):
         names, weights, maxes = (request.form.getlist(k) for k in ("name", "weight", "max_points"))
         rows = [(n, w, m) for n, w, m in zip(names, weights, maxes) if n.strip() or w.strip()]
         try:
-            parsed = [(n, parse_decimal(w, f"「{n}」的权重"), parse_decimal(m or "100", f"「{n}」的满分"))
-                      for n, w, m in rows]
+            parsed = [
+                (n, parse_decimal(w, f"「{n}」的权重"), parse_decimal(m or "100", f"「{n}」的满分"))
+                for n, w, m in rows
+            ]
             services.save_school_form(stage, school, parsed, by=current_user)
         except DomainError as exc:
             db.session.rollback()
@@ -575,10 +787,17 @@ def school_form(stage_id: int):
             db.session.commit()
             flash("评分表已保存。", "success")
             return redirect(url_for("judging.school_form", stage_id=stage.id, school=school.id), 303)
-    return render_page_or_block("judging/school_form.html", "form_rows", status=422 if error else 200, stage=stage,
-                                school=school, rows=rows, error=error, own=form.owner_school_id == school.id)
+    return render_page_or_block(
+        "judging/school_form.html",
+        "form_rows",
+        status=422 if error else 200,
+        stage=stage,
+        school=school,
+        rows=rows,
+        error=error,
+        own=form.owner_school_id == school.id,
+    )
 
 
 def _cents(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(CENT)
-

@@ -1,4 +1,5 @@
 """R-ORG-1/2: city → district → school, and village schools affiliated to a central school."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa

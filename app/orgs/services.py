@@ -1,4 +1,5 @@
 """Verbs on districts and schools. Flush, never commit."""
+
 from __future__ import annotations
 
 from typing import IO
@@ -11,7 +12,16 @@ from app.extensions import db
 from app.orgs.models import City, District, School, SchoolLevel
 from app.web.xlsx import ImportRejected, RowProblem, cell_text, read_sheet, yes_no
 
-SCHOOL_HEADERS = ["学校代码", "学校名称", "所属区县", "学段", "中心校", "乡镇中学", "区政府所在地学校", "所属中心校代码"]
+SCHOOL_HEADERS = [
+    "学校代码",
+    "学校名称",
+    "所属区县",
+    "学段",
+    "中心校",
+    "乡镇中学",
+    "区政府所在地学校",
+    "所属中心校代码",
+]
 SCHOOL_REQUIRED = SCHOOL_HEADERS[:4]
 
 
@@ -35,7 +45,9 @@ def the_city() -> City:
 def save_district(actor, district: District | None, *, code: str, name: str) -> District:
     """Create or rename a district (city admins only — checked by the view)."""
     for column, value, label in ((District.code, code, "区县代码"), (District.name, name, "区县名称")):
-        clash = db.session.scalar(sa.select(District).where(column == value, District.id != (district.id if district else -1)))
+        clash = db.session.scalar(
+            sa.select(District).where(column == value, District.id != (district.id if district else -1))
+        )
         if clash:
             raise DomainError(f"{label}“{value}”已被使用。", field="code" if label == "区县代码" else "name")
     creating = district is None
@@ -45,8 +57,16 @@ def save_district(actor, district: District | None, *, code: str, name: str) -> 
     before = None if creating else {"code": district.code, "name": district.name}
     district.code, district.name = code, name
     db.session.flush()
-    audit.record(actor, "district.save", "district", district.id, f"保存区县 {name}", before=before,
-                 after={"code": code, "name": name}, district_id=district.id)
+    audit.record(
+        actor,
+        "district.save",
+        "district",
+        district.id,
+        f"保存区县 {name}",
+        before=before,
+        after={"code": code, "name": name},
+        district_id=district.id,
+    )
     return district
 
 
@@ -70,7 +90,9 @@ def save_school(actor, school: School | None, **fields) -> School:
         raise NotAllowed("只能管理本区县的学校。")
     if school is not None and not actor.can_manage_district(school.district_id):
         raise NotAllowed("只能管理本区县的学校。")
-    clash = db.session.scalar(sa.select(School).where(School.code == fields["code"], School.id != (school.id if school else -1)))
+    clash = db.session.scalar(
+        sa.select(School).where(School.code == fields["code"], School.id != (school.id if school else -1))
+    )
     if clash:
         raise DomainError(f"学校代码“{fields['code']}”已被“{clash.name}”使用。", field="code")
     creating = school is None
@@ -86,16 +108,30 @@ def save_school(actor, school: School | None, **fields) -> School:
     check_school_rules(school, central)
     school.central_school_id = central.id if central else None
     db.session.flush()
-    audit.record(actor, "school.save", "school", school.id, f"保存学校 {school.code} {school.name}",
-                 before=before, after=_school_fields(school), district_id=school.district_id, school_id=school.id)
+    audit.record(
+        actor,
+        "school.save",
+        "school",
+        school.id,
+        f"保存学校 {school.code} {school.name}",
+        before=before,
+        after=_school_fields(school),
+        district_id=school.district_id,
+        school_id=school.id,
+    )
     return school
 
 
 def _school_fields(school: School) -> dict:
     return {
-        "code": school.code, "name": school.name, "district_id": school.district_id, "level": school.level,
-        "is_central": school.is_central, "is_township_junior": school.is_township_junior,
-        "is_seat": school.is_seat, "central_school_id": school.central_school_id,
+        "code": school.code,
+        "name": school.name,
+        "district_id": school.district_id,
+        "level": school.level,
+        "is_central": school.is_central,
+        "is_township_junior": school.is_township_junior,
+        "is_seat": school.is_seat,
+        "central_school_id": school.central_school_id,
     }
 
 
@@ -124,7 +160,9 @@ def import_schools(actor, stream: IO[bytes]) -> int:
             problems.append(RowProblem(number, "学校名称", "不能为空"))
         district = districts.get(cell_text(row.get("所属区县")))
         if district is None:
-            problems.append(RowProblem(number, "所属区县", f"没有名为“{cell_text(row.get('所属区县'))}”的区县"))
+            problems.append(
+                RowProblem(number, "所属区县", f"没有名为“{cell_text(row.get('所属区县'))}”的区县")
+            )
         elif not actor.can_manage_district(district.id):
             problems.append(RowProblem(number, "所属区县", "不在您的管理范围内"))
         item["district"] = district
@@ -132,7 +170,11 @@ def import_schools(actor, stream: IO[bytes]) -> int:
         if level is None:
             problems.append(RowProblem(number, "学段", "应为 小学、初中 或 九年一贯"))
         item["level"] = level
-        for header, key in (("中心校", "is_central"), ("乡镇中学", "is_township_junior"), ("区政府所在地学校", "is_seat")):
+        for header, key in (
+            ("中心校", "is_central"),
+            ("乡镇中学", "is_township_junior"),
+            ("区政府所在地学校", "is_seat"),
+        ):
             flag = yes_no(row.get(header))
             if flag is None:
                 problems.append(RowProblem(number, header, "应填“是”或“否”"))
@@ -145,13 +187,21 @@ def import_schools(actor, stream: IO[bytes]) -> int:
         if not ccode:
             continue
         target = file_central.get(ccode) or existing.get(ccode)
-        is_central = target["is_central"] if isinstance(target, dict) else (target.is_central if target else False)
-        target_district = target["district"] if isinstance(target, dict) else (target.district if target else None)
+        is_central = (
+            target["is_central"] if isinstance(target, dict) else (target.is_central if target else False)
+        )
+        target_district = (
+            target["district"] if isinstance(target, dict) else (target.district if target else None)
+        )
         if target is None:
             problems.append(RowProblem(number, "所属中心校代码", f"找不到代码为“{ccode}”的学校"))
         elif not is_central:
             problems.append(RowProblem(number, "所属中心校代码", f"“{ccode}”不是中心校"))
-        elif item["district"] is not None and target_district is not None and target_district.id != item["district"].id:
+        elif (
+            item["district"] is not None
+            and target_district is not None
+            and target_district.id != item["district"].id
+        ):
             problems.append(RowProblem(number, "所属中心校代码", "中心校必须在同一区县"))
         elif item["is_central"] or item["is_township_junior"]:
             problems.append(RowProblem(number, "所属中心校代码", "中心校和乡镇中学不能隶属于其他中心校"))
@@ -161,7 +211,11 @@ def import_schools(actor, stream: IO[bytes]) -> int:
     for _, item in parsed:
         school = existing.get(item["code"]) or School(code=item["code"])
         school.name, school.district, school.level = item["name"], item["district"], item["level"]
-        school.is_central, school.is_township_junior, school.is_seat = item["is_central"], item["is_township_junior"], item["is_seat"]
+        school.is_central, school.is_township_junior, school.is_seat = (
+            item["is_central"],
+            item["is_township_junior"],
+            item["is_seat"],
+        )
         db.session.add(school)
         by_code[item["code"]] = school
     db.session.flush()
@@ -169,6 +223,12 @@ def import_schools(actor, stream: IO[bytes]) -> int:
         central = by_code.get(item["central_code"]) or existing.get(item["central_code"])
         by_code[item["code"]].central_school_id = central.id if item["central_code"] else None
     db.session.flush()
-    audit.record(actor, "school.import", "school", None, f"导入学校名单 {len(parsed)} 所",
-                 after={"codes": sorted(by_code)[:200]})
+    audit.record(
+        actor,
+        "school.import",
+        "school",
+        None,
+        f"导入学校名单 {len(parsed)} 所",
+        after={"codes": sorted(by_code)[:200]},
+    )
     return len(parsed)

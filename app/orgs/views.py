@@ -1,4 +1,5 @@
 """District and school administration (R-ORG-1/2), scoped per R-ROLE-1."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -21,7 +22,9 @@ from app.web.xlsx import ImportRejected, xlsx_response
 @bp.route("/admin/districts")
 @roles_required(Role.CITY_ADMIN)
 def districts():
-    counts = dict(db.session.execute(sa.select(School.district_id, sa.func.count()).group_by(School.district_id)).all())
+    counts = dict(
+        db.session.execute(sa.select(School.district_id, sa.func.count()).group_by(School.district_id)).all()
+    )
     rows = db.session.scalars(sa.select(District).order_by(District.code)).all()
     return render_page_or_block("orgs/districts.html", "district_rows", districts=rows, counts=counts)
 
@@ -34,7 +37,9 @@ def edit_district(district_id: int | None = None):
     form = DistrictForm(obj=district)
     if form.validate_on_submit():
         try:
-            services.save_district(current_user, district, code=form.code.data.strip(), name=form.name.data.strip())
+            services.save_district(
+                current_user, district, code=form.code.data.strip(), name=form.name.data.strip()
+            )
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
@@ -43,7 +48,9 @@ def edit_district(district_id: int | None = None):
             flash("区县已保存。", "success")
             return redirect(url_for("orgs.districts"), 303)
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("orgs/district_form.html", "district_form", status=status, form=form, district=district)
+    return render_page_or_block(
+        "orgs/district_form.html", "district_form", status=status, form=form, district=district
+    )
 
 
 def _school_query(q: str, district_id: int | None):
@@ -70,7 +77,12 @@ def schools():
     if current_user.role != Role.CITY_ADMIN:
         districts = [d for d in districts if d.id == current_user.district_id]
     return render_page_or_block(
-        "orgs/schools.html", "school_rows", schools=rows, districts=districts, q=q, district_id=district_id,
+        "orgs/schools.html",
+        "school_rows",
+        schools=rows,
+        districts=districts,
+        q=q,
+        district_id=district_id,
         import_form=ImportForm(),
     )
 
@@ -80,17 +92,32 @@ def schools():
 def schools_xlsx():
     rows = db.session.scalars(_school_query("", None)).all()
     return xlsx_response(
-        "学校名单.xlsx", "学校名单", services.SCHOOL_HEADERS,
-        ([s.code, s.name, s.district.name, s.level.label, s.is_central, s.is_township_junior, s.is_seat,
-          s.central_school.code if s.central_school else ""] for s in rows),
+        "学校名单.xlsx",
+        "学校名单",
+        services.SCHOOL_HEADERS,
+        (
+            [
+                s.code,
+                s.name,
+                s.district.name,
+                s.level.label,
+                s.is_central,
+                s.is_township_junior,
+                s.is_seat,
+                s.central_school.code if s.central_school else "",
+            ]
+            for s in rows
+        ),
     )
 
 
 @bp.route("/admin/schools/template.xlsx")
 @roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 def schools_template():
-    example = [["D01-C01", "示例镇中心小学", "（区县名称）", "小学", "是", "否", "否", ""],
-               ["D01-V01", "示例村小学", "（区县名称）", "小学", "否", "否", "否", "D01-C01"]]
+    example = [
+        ["D01-C01", "示例镇中心小学", "（区县名称）", "小学", "是", "否", "否", ""],
+        ["D01-V01", "示例村小学", "（区县名称）", "小学", "否", "否", "否", "D01-C01"],
+    ]
     return xlsx_response("学校名单模板.xlsx", "学校名单", services.SCHOOL_HEADERS, example)
 
 
@@ -117,10 +144,15 @@ def edit_school(school_id: int | None = None):
     if form.validate_on_submit():
         try:
             services.save_school(
-                current_user, school,
-                code=form.code.data.strip(), name=form.name.data.strip(), district_id=form.district_id.data,
-                level=SchoolLevel(form.level.data), is_central=form.is_central.data,
-                is_township_junior=form.is_township_junior.data, is_seat=form.is_seat.data,
+                current_user,
+                school,
+                code=form.code.data.strip(),
+                name=form.name.data.strip(),
+                district_id=form.district_id.data,
+                level=SchoolLevel(form.level.data),
+                is_central=form.is_central.data,
+                is_township_junior=form.is_township_junior.data,
+                is_seat=form.is_seat.data,
                 central_school_id=form.central_school_id.data,
             )
         except DomainError as error:
@@ -133,7 +165,9 @@ def edit_school(school_id: int | None = None):
             flash("学校已保存。", "success")
             return redirect(url_for("orgs.schools"), 303)
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("orgs/school_form.html", "school_form", status=status, form=form, school=school)
+    return render_page_or_block(
+        "orgs/school_form.html", "school_form", status=status, form=form, school=school
+    )
 
 
 @bp.route("/admin/schools/import", methods=["POST"])
@@ -155,6 +189,10 @@ def import_schools():
     else:
         message = "；".join(form.file.errors) or "请选择要导入的 xlsx 文件。"
     return render_page_or_block(
-        "orgs/import_result.html", "import_result", status=422, message=message, problems=problems,
+        "orgs/import_result.html",
+        "import_result",
+        status=422,
+        message=message,
+        problems=problems,
         back=url_for("orgs.schools"),
     )

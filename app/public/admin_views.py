@@ -4,6 +4,7 @@ A separate blueprint from the public pages (``public``), so each audience has it
 Scope (R-ROLE-1): city admins everything, district admins their district, school admins the
 objections against their school's (and affiliates') teachers.
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -51,7 +52,10 @@ def index():
     if competition is None:
         return render_page_or_block("public/admin/index.html", "content", competition=None)
     return render_page_or_block(
-        "public/admin/index.html", "content", competition=competition, now=utcnow(),
+        "public/admin/index.html",
+        "content",
+        competition=competition,
+        now=utcnow(),
         pending=queries.pending_objections(current_user, competition),
         timeline=queries.timeline(competition),
         announcements=queries.announcements(competition),
@@ -65,9 +69,13 @@ def listings_xlsx():
     competition = _competition() or abort(404)
     now = utcnow()
     return xlsx_response(
-        "公示.xlsx", "公示", ["阶段", "范围", "开始日期", "结束日期", "天数", "状态", "公示说明"],
-        ([l.stage.label, l.scope_label, l.first_day, l.last_day, l.days, l.state(now), l.note or ""]
-         for l in services.listings_of(competition)),
+        "公示.xlsx",
+        "公示",
+        ["阶段", "范围", "开始日期", "结束日期", "天数", "状态", "公示说明"],
+        (
+            [l.stage.label, l.scope_label, l.first_day, l.last_day, l.days, l.state(now), l.note or ""]
+            for l in services.listings_of(competition)
+        ),
     )
 
 
@@ -77,9 +85,13 @@ def announcements_xlsx():
     """R-XLS-1: the announcements table of the admin page."""
     competition = _competition() or abort(404)
     return xlsx_response(
-        "公告.xlsx", "公告", ["标题", "发布单位", "置顶", "发布时间", "更新时间", "正文"],
-        ([a.title, a.publisher_label, a.pinned, fmt_dt(a.published_at), fmt_dt(a.updated_at), a.body]
-         for a in queries.announcements(competition)),
+        "公告.xlsx",
+        "公告",
+        ["标题", "发布单位", "置顶", "发布时间", "更新时间", "正文"],
+        (
+            [a.title, a.publisher_label, a.pinned, fmt_dt(a.published_at), fmt_dt(a.updated_at), a.body]
+            for a in queries.announcements(competition)
+        ),
     )
 
 
@@ -95,13 +107,26 @@ def listing_form(stage_id: int):
         form.days.data = stage.competition.listing_days
     if form.validate_on_submit():
         district = db.session.get(District, form.district_id.data) if form.district_id.data else None
-        ok, _ = attempt(lambda: services.open_listing(
-            stage, by=current_user, start=form.start.data, days=form.days.data, district=district, note=form.note.data), form)
+        ok, _ = attempt(
+            lambda: services.open_listing(
+                stage,
+                by=current_user,
+                start=form.start.data,
+                days=form.days.data,
+                district=district,
+                note=form.note.data,
+            ),
+            form,
+        )
         if ok:
-            flash(f"{stage.label}公示已开启：{form.start.data.isoformat()} 起 {form.days.data} 天。", "success")
+            flash(
+                f"{stage.label}公示已开启：{form.start.data.isoformat()} 起 {form.days.data} 天。", "success"
+            )
             return redirect(url_for("public_admin.index", competition=stage.competition_id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("public/admin/listing_form.html", "listing_form", status=status, form=form, stage=stage)
+    return render_page_or_block(
+        "public/admin/listing_form.html", "listing_form", status=status, form=form, stage=stage
+    )
 
 
 @bp.route("/admin/public/competitions/<int:competition_id>/announcements/new", methods=["GET", "POST"])
@@ -119,15 +144,30 @@ def announcement_form(competition_id: int | None = None, announcement_id: int | 
             services.check_announcement_scope(current_user, item.district)
     if form.validate_on_submit():
         district = db.session.get(District, form.district_id.data) if form.district_id.data else None
-        ok, _ = attempt(lambda: services.save_announcement(
-            competition, item, by=current_user, title=form.title.data, body=form.body.data, pinned=form.pinned.data,
-            district=district), form)
+        ok, _ = attempt(
+            lambda: services.save_announcement(
+                competition,
+                item,
+                by=current_user,
+                title=form.title.data,
+                body=form.body.data,
+                pinned=form.pinned.data,
+                district=district,
+            ),
+            form,
+        )
         if ok:
             flash("公告已发布。" if item is None else "公告已修改。", "success")
             return redirect(url_for("public_admin.index", competition=competition.id), 303)
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("public/admin/announcement_form.html", "announcement_form", status=status,
-                                form=form, item=item, competition=competition)
+    return render_page_or_block(
+        "public/admin/announcement_form.html",
+        "announcement_form",
+        status=status,
+        form=form,
+        item=item,
+        competition=competition,
+    )
 
 
 @bp.route("/admin/public/announcements/<int:announcement_id>/delete", methods=["POST"])
@@ -145,10 +185,14 @@ def _objections_stmt(competition: Competition):
     stmt = (
         sa.select(Objection)
         .where(Objection.competition_id == competition.id, services.objection_scope_clause(current_user))
-        .options(joinedload(Objection.entry).joinedload(Entry.school),
-                 joinedload(Objection.listing).joinedload(Listing.stage),
-                 joinedload(Objection.resolved_by))
-        .order_by(Objection.status != ObjectionStatus.PENDING, Objection.created_at.desc(), Objection.id.desc())
+        .options(
+            joinedload(Objection.entry).joinedload(Entry.school),
+            joinedload(Objection.listing).joinedload(Listing.stage),
+            joinedload(Objection.resolved_by),
+        )
+        .order_by(
+            Objection.status != ObjectionStatus.PENDING, Objection.created_at.desc(), Objection.id.desc()
+        )
     )
     status = ObjectionStatus.from_label(request.args.get("status", ""))
     if status is not None:
@@ -162,8 +206,14 @@ def objections():
     """Objections against teachers in the admin's scope, pending first."""
     competition = _competition() or abort(404)
     rows = db.session.scalars(_objections_stmt(competition).limit(500)).all()
-    return render_page_or_block("public/admin/objections.html", "objection_rows", competition=competition, rows=rows,
-                                status_filter=request.args.get("status", ""), statuses=list(ObjectionStatus))
+    return render_page_or_block(
+        "public/admin/objections.html",
+        "objection_rows",
+        competition=competition,
+        rows=rows,
+        status_filter=request.args.get("status", ""),
+        statuses=list(ObjectionStatus),
+    )
 
 
 @bp.route("/admin/public/objections.xlsx")
@@ -174,16 +224,49 @@ def objections_xlsx():
     rows = db.session.scalars(_objections_stmt(competition)).all()
 
     def filer(o: Objection) -> list[str]:
-        return [o.filer_name or "", o.filer_phone or ""] if services.can_resolve(current_user, o) else ["（区县核实）", ""]
+        return (
+            [o.filer_name or "", o.filer_phone or ""]
+            if services.can_resolve(current_user, o)
+            else ["（区县核实）", ""]
+        )
 
     return xlsx_response(
-        "异议.xlsx", "异议",
-        ["查询码", "提交时间", "公示", "编号", "教师", "学校", "异议理由", "异议人", "联系电话", "状态", "弄虚作假",
-         "处理说明", "处理人", "处理时间"],
-        ([o.tracking_display, fmt_dt(o.created_at), o.listing.stage.label, f"{o.entry.entrant_number:04d}",
-          o.entry.name, o.entry.school.name, o.reason, *filer(o), o.status.label,
-          o.fraud, o.resolution_note or "", o.resolved_by.display_name if o.resolved_by else "",
-          fmt_dt(o.resolved_at)] for o in rows),
+        "异议.xlsx",
+        "异议",
+        [
+            "查询码",
+            "提交时间",
+            "公示",
+            "编号",
+            "教师",
+            "学校",
+            "异议理由",
+            "异议人",
+            "联系电话",
+            "状态",
+            "弄虚作假",
+            "处理说明",
+            "处理人",
+            "处理时间",
+        ],
+        (
+            [
+                o.tracking_display,
+                fmt_dt(o.created_at),
+                o.listing.stage.label,
+                f"{o.entry.entrant_number:04d}",
+                o.entry.name,
+                o.entry.school.name,
+                o.reason,
+                *filer(o),
+                o.status.label,
+                o.fraud,
+                o.resolution_note or "",
+                o.resolved_by.display_name if o.resolved_by else "",
+                fmt_dt(o.resolved_at),
+            ]
+            for o in rows
+        ),
     )
 
 
@@ -192,24 +275,46 @@ def objections_xlsx():
 def objection(objection_id: int):
     """R-PUB-2: read one objection and resolve it (dismissed / upheld, upheld for fraud disqualifies)."""
     item = db.session.scalar(
-        sa.select(Objection).where(Objection.id == objection_id)
-        .options(joinedload(Objection.entry).joinedload(Entry.school).joinedload(School.district),
-                 joinedload(Objection.listing).joinedload(Listing.stage), joinedload(Objection.resolved_by))
+        sa.select(Objection)
+        .where(Objection.id == objection_id)
+        .options(
+            joinedload(Objection.entry).joinedload(Entry.school).joinedload(School.district),
+            joinedload(Objection.listing).joinedload(Listing.stage),
+            joinedload(Objection.resolved_by),
+        )
     ) or abort(404)
     resolver = services.objection_access(current_user, item, resolving=request.method == "POST")
     form = ResolveForm()
     if form.validate_on_submit():
-        ok, redraws = attempt(lambda: services.resolve_objection(
-            item, by=current_user, outcome=ObjectionStatus(form.outcome.data), note=form.note.data, fraud=form.fraud.data), form)
+        ok, redraws = attempt(
+            lambda: services.resolve_objection(
+                item,
+                by=current_user,
+                outcome=ObjectionStatus(form.outcome.data),
+                note=form.note.data,
+                fraud=form.fraud.data,
+            ),
+            form,
+        )
         if ok:
             flash(_resolved_message(item, redraws), "success")
             return redirect(url_for("public_admin.objection", objection_id=item.id), 303)
     others = db.session.scalars(
-        sa.select(Objection).where(Objection.entry_id == item.entry_id, Objection.id != item.id).order_by(Objection.id)
+        sa.select(Objection)
+        .where(Objection.entry_id == item.entry_id, Objection.id != item.id)
+        .order_by(Objection.id)
     ).all()
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("public/admin/objection.html", "resolve_form", status=status, item=item, form=form,
-                                others=others, stage=item.listing.stage, resolver=resolver)
+    return render_page_or_block(
+        "public/admin/objection.html",
+        "resolve_form",
+        status=status,
+        item=item,
+        form=form,
+        others=others,
+        stage=item.listing.stage,
+        resolver=resolver,
+    )
 
 
 def _resolved_message(item: Objection, redraws: list) -> Markup | str:
@@ -218,6 +323,8 @@ def _resolved_message(item: Objection, redraws: list) -> Markup | str:
         text += f"{item.entry.name} 已被取消参赛资格。"
     if not redraws:
         return text
-    links = [Markup('<a href="{}">{}</a>').format(url_for("advancement.draw_public", draw_id=d.id), d.title)
-             for d in redraws]
+    links = [
+        Markup('<a href="{}">{}</a>').format(url_for("advancement.draw_public", draw_id=d.id), d.title)
+        for d in redraws
+    ]
     return Markup("{} 已公告重新抽取：{}").format(text, Markup("、").join(links))

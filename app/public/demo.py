@@ -1,4 +1,5 @@
 """Demo data for the public portal: announcements, the preliminary listing open, one pending objection."""
+
 from __future__ import annotations
 
 import random
@@ -16,22 +17,36 @@ from app.public import services
 from app.timeutil import beijing_today
 
 ANNOUNCEMENTS = [
-    (None, True, "关于{name}初赛名单公示的通知",
-     "根据全员培训实施方案，现将各初赛组织单位上报的参赛教师名单予以公示，公示期{days}天。\n"
-     "公示期内，如对名单中的教师有异议，请在公示页点击该教师的「提出异议」，写明事实和理由，并留下真实姓名和联系电话。"
-     "异议人信息仅供核实，严格保密。\n"
-     "提交后请保存查询码，凭查询码查看处理结果。经查实弄虚作假的，取消参赛资格。"),
-    (None, False, "复赛、决赛安排",
-     "复赛由各区县教育局组织，于12月中旬举行；决赛由市教育局组织，于年底举行。\n"
-     "复赛、决赛选手中60%由推荐产生、40%随机抽取，抽取全过程按 RFC 3797 公开可验证，抽取记录在公示页公布。"),
-    ("D02", False, "东山县初赛工作提示",
-     "各中心校、乡镇中学请按时组织初赛，评委组不少于3人，评委回避本校教师。"),
+    (
+        None,
+        True,
+        "关于{name}初赛名单公示的通知",
+        "根据全员培训实施方案，现将各初赛组织单位上报的参赛教师名单予以公示，公示期{days}天。\n"
+        "公示期内，如对名单中的教师有异议，请在公示页点击该教师的「提出异议」，写明事实和理由，并留下真实姓名和联系电话。"
+        "异议人信息仅供核实，严格保密。\n"
+        "提交后请保存查询码，凭查询码查看处理结果。经查实弄虚作假的，取消参赛资格。",
+    ),
+    (
+        None,
+        False,
+        "复赛、决赛安排",
+        "复赛由各区县教育局组织，于12月中旬举行；决赛由市教育局组织，于年底举行。\n"
+        "复赛、决赛选手中60%由推荐产生、40%随机抽取，抽取全过程按 RFC 3797 公开可验证，抽取记录在公示页公布。",
+    ),
+    (
+        "D02",
+        False,
+        "东山县初赛工作提示",
+        "各中心校、乡镇中学请按时组织初赛，评委组不少于3人，评委回避本校教师。",
+    ),
 ]
 
 
 def extend_demo(competition: Competition) -> None:
     """Announcements, the preliminary listing (and the semifinal's if advancement filled it), one objection."""
-    city_admin = db.session.scalar(sa.select(User).where(User.role == Role.CITY_ADMIN).order_by(User.id).limit(1))
+    city_admin = db.session.scalar(
+        sa.select(User).where(User.role == Role.CITY_ADMIN).order_by(User.id).limit(1)
+    )
     if city_admin is None:
         return
     districts = {d.code: d for d in db.session.scalars(sa.select(District))}
@@ -39,13 +54,23 @@ def extend_demo(competition: Competition) -> None:
         district = districts.get(code) if code else None
         if code and district is None:
             continue
-        services.save_announcement(competition, None, by=city_admin, pinned=pinned, district=district,
-                                   title=title.format(name=competition.name),
-                                   body=body.format(days=competition.listing_days))
+        services.save_announcement(
+            competition,
+            None,
+            by=city_admin,
+            pinned=pinned,
+            district=district,
+            title=title.format(name=competition.name),
+            body=body.format(days=competition.listing_days),
+        )
     today = beijing_today()
     preliminary = competition.stage(StageKind.PRELIMINARY)
-    services.open_listing(preliminary, by=city_admin, start=today - timedelta(days=1),
-                          note="公示期内受理异议；异议人须实名，信息严格保密。")
+    services.open_listing(
+        preliminary,
+        by=city_admin,
+        start=today - timedelta(days=1),
+        note="公示期内受理异议；异议人须实名，信息严格保密。",
+    )
     semifinal = competition.stage(StageKind.SEMIFINAL)
     if db.session.scalar(sa.select(StageEntrant.id).where(StageEntrant.stage_id == semifinal.id).limit(1)):
         services.open_listing(semifinal, by=city_admin, start=today)
@@ -54,7 +79,12 @@ def extend_demo(competition: Competition) -> None:
     target = db.session.scalars(competitors_stmt(preliminary).limit(40)).all()
     if target:
         entry: Entry = rng.choice(target)
-        objection = services.file_objection(preliminary, entry, reason="该教师实际已调离本校，不应在本校名单中参赛。",
-                                            filer_name="周先生", filer_phone="13900001234")
+        objection = services.file_objection(
+            preliminary,
+            entry,
+            reason="该教师实际已调离本校，不应在本校名单中参赛。",
+            filer_name="周先生",
+            filer_phone="13900001234",
+        )
         objection.tracking_code = random_code(services.TRACKING_LENGTH, rng.choice)
     db.session.flush()

@@ -1,4 +1,5 @@
 """Tables owned by the public domain: listings (公示), announcements, objections (R-PUB-1, R-PUB-2)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -24,7 +25,9 @@ class Listing(db.Model):
     __tablename__ = "public_listings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), index=True)
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
     opens_at: Mapped[datetime]
@@ -65,8 +68,12 @@ class Announcement(db.Model):
     __tablename__ = "announcements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
-    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)  # who may edit it
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
+    district_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("districts.id"), index=True
+    )  # who may edit it
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
     pinned: Mapped[bool] = mapped_column(default=False)
@@ -98,8 +105,12 @@ class Objection(db.Model):
     __tablename__ = "objections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
-    listing_id: Mapped[int] = mapped_column(sa.ForeignKey("public_listings.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
+    listing_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("public_listings.id", ondelete="CASCADE"), index=True
+    )
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     tracking_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     reason: Mapped[str] = mapped_column(sa.Text)

@@ -1,4 +1,5 @@
 """Verbs of the public domain: listings, announcements, objections (R-PUB-1, R-PUB-2). Flush, never commit."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,15 @@ PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 # ---------------------------------------------------------------- listings
 
 
-def open_listing(stage: Stage, *, by: User, start: date, days: int | None = None,
-                 district: District | None = None, note: str | None = None) -> Listing:
+def open_listing(
+    stage: Stage,
+    *,
+    by: User,
+    start: date,
+    days: int | None = None,
+    district: District | None = None,
+    note: str | None = None,
+) -> Listing:
     """R-PUB-2: open (or re-time) the public listing of ``stage`` — city-wide or for one district.
 
     The period starts at 00:00 Beijing time on ``start`` and lasts ``days`` days (default the
@@ -49,7 +57,9 @@ def open_listing(stage: Stage, *, by: User, start: date, days: int | None = None
     opens_at = beijing_midnight(start)
     before = None
     if listing is None:
-        listing = Listing(competition_id=stage.competition_id, stage=stage, district=district, created_by_id=by.id)
+        listing = Listing(
+            competition_id=stage.competition_id, stage=stage, district=district, created_by_id=by.id
+        )
         db.session.add(listing)
     else:
         before = {"opens_at": listing.opens_at, "days": listing.days, "note": listing.note}
@@ -57,10 +67,17 @@ def open_listing(stage: Stage, *, by: User, start: date, days: int | None = None
     listing.note = (note or "").strip() or None
     db.session.flush()
     scope = district.name if district is not None else "全市"
-    record(by, "listing.open" if before is None else "listing.update", "listing", listing.id,
-           f"{stage.label}公示（{scope}）：{start.isoformat()} 起 {days} 天",
-           before=before, after={"opens_at": listing.opens_at, "days": days, "note": listing.note},
-           competition_id=stage.competition_id, district_id=district_id)
+    record(
+        by,
+        "listing.open" if before is None else "listing.update",
+        "listing",
+        listing.id,
+        f"{stage.label}公示（{scope}）：{start.isoformat()} 起 {days} 天",
+        before=before,
+        after={"opens_at": listing.opens_at, "days": days, "note": listing.note},
+        competition_id=stage.competition_id,
+        district_id=district_id,
+    )
     return listing
 
 
@@ -69,10 +86,13 @@ def _same_district(district_id: int | None):
 
 
 def listings_of(competition: Competition) -> list[Listing]:
-    return list(db.session.scalars(
-        sa.select(Listing).where(Listing.competition_id == competition.id)
-        .order_by(Listing.stage_id, Listing.district_id.nullsfirst())
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Listing)
+            .where(Listing.competition_id == competition.id)
+            .order_by(Listing.stage_id, Listing.district_id.nullsfirst())
+        )
+    )
 
 
 def listing_for(listings: list[Listing], stage: Stage, district_id: int) -> Listing | None:
@@ -91,8 +111,16 @@ def check_announcement_scope(by: User, district: District | None) -> None:
         raise NotAllowed("只能发布或修改本人管理范围内的公告（全市公告由市教育局发布）。")
 
 
-def save_announcement(competition: Competition, announcement: Announcement | None, *, by: User, title: str,
-                      body: str, pinned: bool = False, district: District | None = None) -> Announcement:
+def save_announcement(
+    competition: Competition,
+    announcement: Announcement | None,
+    *,
+    by: User,
+    title: str,
+    body: str,
+    pinned: bool = False,
+    district: District | None = None,
+) -> Announcement:
     """Post a new announcement or edit one (audited); district admins post for their own district."""
     title, body = (title or "").strip(), (body or "").strip()
     if not title:
@@ -111,17 +139,32 @@ def save_announcement(competition: Competition, announcement: Announcement | Non
         announcement.updated_at = utcnow()
     announcement.title, announcement.body, announcement.pinned = title[:200], body, bool(pinned)
     db.session.flush()
-    record(by, "announcement.post" if before is None else "announcement.edit", "announcement", announcement.id,
-           f"公告：{announcement.title}", before=before, after={"title": announcement.title, "pinned": announcement.pinned},
-           competition_id=competition.id, district_id=announcement.district_id)
+    record(
+        by,
+        "announcement.post" if before is None else "announcement.edit",
+        "announcement",
+        announcement.id,
+        f"公告：{announcement.title}",
+        before=before,
+        after={"title": announcement.title, "pinned": announcement.pinned},
+        competition_id=competition.id,
+        district_id=announcement.district_id,
+    )
     return announcement
 
 
 def delete_announcement(announcement: Announcement, *, by: User) -> None:
     check_announcement_scope(by, announcement.district)
-    record(by, "announcement.delete", "announcement", announcement.id, f"删除公告：{announcement.title}",
-           before={"title": announcement.title}, competition_id=announcement.competition_id,
-           district_id=announcement.district_id)
+    record(
+        by,
+        "announcement.delete",
+        "announcement",
+        announcement.id,
+        f"删除公告：{announcement.title}",
+        before={"title": announcement.title},
+        competition_id=announcement.competition_id,
+        district_id=announcement.district_id,
+    )
     db.session.delete(announcement)
     db.session.flush()
 
@@ -142,10 +185,13 @@ def find_by_tracking_code(text: str | None) -> Objection | None:
     if len(code) != TRACKING_LENGTH:
         return None
     return db.session.scalar(
-        sa.select(Objection).where(Objection.tracking_code == code)
-        .options(joinedload(Objection.listing).joinedload(Listing.stage).joinedload(Stage.competition),
-                 joinedload(Objection.entry).joinedload(Entry.school).joinedload(School.district),
-                 joinedload(Objection.entry).joinedload(Entry.subject))
+        sa.select(Objection)
+        .where(Objection.tracking_code == code)
+        .options(
+            joinedload(Objection.listing).joinedload(Listing.stage).joinedload(Stage.competition),
+            joinedload(Objection.entry).joinedload(Entry.school).joinedload(School.district),
+            joinedload(Objection.entry).joinedload(Entry.subject),
+        )
     )
 
 
@@ -161,8 +207,15 @@ def open_listing_for(stage: Stage, entry: Entry, now: datetime) -> Listing | Non
     return listing if listing is not None and listing.is_open(now) else None
 
 
-def file_objection(stage: Stage, entry: Entry, *, reason: str, filer_name: str | None = None,
-                   filer_phone: str | None = None, now: datetime | None = None) -> Objection:
+def file_objection(
+    stage: Stage,
+    entry: Entry,
+    *,
+    reason: str,
+    filer_name: str | None = None,
+    filer_phone: str | None = None,
+    now: datetime | None = None,
+) -> Objection:
     """R-PUB-2: an objection against a listed teacher, during the listing period only.
 
     Reason required; the filer's real name and phone are required unless the competition turned
@@ -190,14 +243,28 @@ def file_objection(stage: Stage, entry: Entry, *, reason: str, filer_name: str |
         raise DomainError("姓名过长。", field="filer_name")
     if filer_phone and not PHONE_RE.match(filer_phone):
         raise DomainError("联系电话格式不正确：请填写11位手机号或带区号的固定电话。", field="filer_phone")
-    objection = Objection(competition_id=stage.competition_id, listing=listing, entry=entry, reason=reason,
-                          filer_name=filer_name, filer_phone=filer_phone, tracking_code=new_tracking_code(),
-                          created_at=now)
+    objection = Objection(
+        competition_id=stage.competition_id,
+        listing=listing,
+        entry=entry,
+        reason=reason,
+        filer_name=filer_name,
+        filer_phone=filer_phone,
+        tracking_code=new_tracking_code(),
+        created_at=now,
+    )
     db.session.add(objection)
     db.session.flush()
-    record(None, "objection.file", "objection", objection.id,  # R-AUD-1, without the filer (R-PUB-2)
-           f"异议 {objection.tracking_display}：{entry.entrant_number:04d} {entry.name}（{entry.school.name}）",
-           competition_id=stage.competition_id, district_id=entry.school.district_id, school_id=entry.school_id)
+    record(
+        None,
+        "objection.file",
+        "objection",
+        objection.id,  # R-AUD-1, without the filer (R-PUB-2)
+        f"异议 {objection.tracking_display}：{entry.entrant_number:04d} {entry.name}（{entry.school.name}）",
+        competition_id=stage.competition_id,
+        district_id=entry.school.district_id,
+        school_id=entry.school_id,
+    )
     return objection
 
 
@@ -230,8 +297,15 @@ def objection_access(user: User, objection: Objection, *, resolving: bool = Fals
     return resolver
 
 
-def resolve_objection(objection: Objection, *, by: User, outcome: ObjectionStatus, note: str,
-                      fraud: bool = False, now: datetime | None = None) -> list[Draw]:
+def resolve_objection(
+    objection: Objection,
+    *,
+    by: User,
+    outcome: ObjectionStatus,
+    note: str,
+    fraud: bool = False,
+    now: datetime | None = None,
+) -> list[Draw]:
     """R-PUB-2: dismiss or uphold an objection, with a public note; the audit log names who decided (R-AUD-1).
 
     Upheld for fraud (弄虚作假) disqualifies the teacher with the note as the public note, and — in the
@@ -256,10 +330,19 @@ def resolve_objection(objection: Objection, *, by: User, outcome: ObjectionStatu
     objection.resolved_at, objection.resolved_by_id = now, by.id
     db.session.flush()
     who = f"{entry.entrant_number:04d} {entry.name}（{entry.school.name}）"
-    record(by, "objection.resolve", "objection", objection.id,
-           f"异议 {objection.tracking_display}：{who} — {outcome.label}{'（弄虚作假）' if fraud else ''}",
-           before={"status": ObjectionStatus.PENDING}, after={"status": outcome, "fraud": bool(fraud)}, reason=note,
-           competition_id=objection.competition_id, district_id=entry.school.district_id, school_id=entry.school_id)
+    record(
+        by,
+        "objection.resolve",
+        "objection",
+        objection.id,
+        f"异议 {objection.tracking_display}：{who} — {outcome.label}{'（弄虚作假）' if fraud else ''}",
+        before={"status": ObjectionStatus.PENDING},
+        after={"status": outcome, "fraud": bool(fraud)},
+        reason=note,
+        competition_id=objection.competition_id,
+        district_id=entry.school.district_id,
+        school_id=entry.school_id,
+    )
     if not fraud or entry.disqualified_at is not None:
         return []
     return disqualify(entry, by=by, note=note, now=now)
@@ -269,7 +352,17 @@ def disqualify(entry: Entry, *, by: User, note: str, now: datetime) -> list[Draw
     """R-PUB-2: take the teacher out of the competition with a public note, audited (R-AUD-1)."""
     entry.disqualified_at, entry.disqualified_note = now, note
     db.session.flush()
-    record(by, "entry.disqualify", "entry", entry.id, f"取消参赛资格：{entry.entrant_number:04d} {entry.name}",
-           before={"disqualified_at": None}, after={"disqualified_at": now, "disqualified_note": note}, reason=note,
-           competition_id=entry.competition_id, district_id=entry.school.district_id, school_id=entry.school_id)
+    record(
+        by,
+        "entry.disqualify",
+        "entry",
+        entry.id,
+        f"取消参赛资格：{entry.entrant_number:04d} {entry.name}",
+        before={"disqualified_at": None},
+        after={"disqualified_at": now, "disqualified_note": note},
+        reason=note,
+        competition_id=entry.competition_id,
+        district_id=entry.school.district_id,
+        school_id=entry.school_id,
+    )
     return handle_disqualification(entry, by=by)  # quotas, shortlists and re-draws (R-DRAW-2)

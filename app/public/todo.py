@@ -1,4 +1,5 @@
 """What the public listing asks of an admin now, for the landing page: objections to resolve (R-PUB-2)."""
+
 from __future__ import annotations
 
 from flask import url_for

@@ -2,6 +2,7 @@
 
 Only public columns reach these templates (see ``app.public.queries.PublicRow``).
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -42,10 +43,15 @@ def competition(competition_id: int):
     """R-PUB-1: the competition page — timeline with listing periods, announcements, disqualifications, rules."""
     competition = db.get_or_404(Competition, competition_id)
     return render_page_or_block(
-        "public/competition.html", "content", competition=competition, now=utcnow(),
+        "public/competition.html",
+        "content",
+        competition=competition,
+        now=utcnow(),
         timeline=queries.timeline(competition),
-        rules=rules_in_force(competition), announcements=queries.announcements(competition),
-        disqualified=queries.disqualified(competition), track_form=TrackForm(formdata=None),
+        rules=rules_in_force(competition),
+        announcements=queries.announcements(competition),
+        disqualified=queries.disqualified(competition),
+        track_form=TrackForm(formdata=None),
     )
 
 
@@ -72,13 +78,30 @@ def listing(stage_id: int):
     page = max(request.args.get("page", 1, type=int), 1)
     rows, has_more = [], False
     if published:
-        rows, has_more = queries.listing_rows(stage, districts=queries.covered_district_ids(published), q=q,
-                                              district_id=district_id, school_id=school_id, page=page)
+        rows, has_more = queries.listing_rows(
+            stage,
+            districts=queries.covered_district_ids(published),
+            q=q,
+            district_id=district_id,
+            school_id=school_id,
+            page=page,
+        )
     full = bool(published) and not wants_fragment()  # the fragment is the results block alone
     open_now = [l for l in published if l.is_open(now)]  # objections may be filed where a listing is open
     return render_page_or_block(
-        "public/listing.html", "results", stage=stage, competition=stage.competition, published=published, now=now,
-        rows=rows, has_more=has_more, q=q, district_id=district_id, school_id=school_id, page=page, districts=districts,
+        "public/listing.html",
+        "results",
+        stage=stage,
+        competition=stage.competition,
+        published=published,
+        now=now,
+        rows=rows,
+        has_more=has_more,
+        q=q,
+        district_id=district_id,
+        school_id=school_id,
+        page=page,
+        districts=districts,
         open_district_ids=queries.covered_district_ids(open_now),
         draws=queries.stage_draws(stage) if full and stage.kind != StageKind.PRELIMINARY else [],
         disqualified=queries.disqualified(stage.competition) if full else [],
@@ -94,15 +117,29 @@ def objection_form(stage_id: int, number: int):
     entry = queries.listed_entry(stage, number) or abort(404)
     form = ObjectionForm()
     if form.validate_on_submit():
-        ok, objection = attempt(lambda: services.file_objection(
-            stage, entry, reason=form.reason.data, filer_name=form.filer_name.data, filer_phone=form.filer_phone.data), form)
+        ok, objection = attempt(
+            lambda: services.file_objection(
+                stage,
+                entry,
+                reason=form.reason.data,
+                filer_name=form.filer_name.data,
+                filer_phone=form.filer_phone.data,
+            ),
+            form,
+        )
         if ok:
             return redirect(url_for("public.objection_status", code=objection.tracking_code, new=1), 303)
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("public/objection_form.html", "objection_form", status=status, stage=stage,
-                                row=queries.public_row_of(entry),
-                                form=form, listing=services.open_listing_for(stage, entry, utcnow()),
-                                competition=stage.competition)
+    return render_page_or_block(
+        "public/objection_form.html",
+        "objection_form",
+        status=status,
+        stage=stage,
+        row=queries.public_row_of(entry),
+        form=form,
+        listing=services.open_listing_for(stage, entry, utcnow()),
+        competition=stage.competition,
+    )
 
 
 @bp.route("/p/objections")
@@ -130,5 +167,12 @@ def objection_status(code: str):
         abort(404, description="没有找到该查询码对应的异议，请核对后重试。")
     stage = objection.listing.stage
     row = queries.public_row_of(objection.entry)
-    return render_page_or_block("public/objection_status.html", "content", objection=objection, stage=stage,
-                                row=row, new=request.args.get("new") == "1", competition=stage.competition)
+    return render_page_or_block(
+        "public/objection_status.html",
+        "content",
+        objection=objection,
+        stage=stage,
+        row=row,
+        new=request.args.get("new") == "1",
+        competition=stage.competition,
+    )

@@ -1,4 +1,5 @@
 """Forms of the rosters domain."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -50,4 +51,6 @@ class ReasonForm(FlaskForm):
 
 
 class StampedForm(FlaskForm):
-    file = FileField("盖章名单扫描件（PDF、JPG 或 PNG，不超过 10 MB）", validators=[FileRequired("请选择扫描件。")])
+    file = FileField(
+        "盖章名单扫描件（PDF、JPG 或 PNG，不超过 10 MB）", validators=[FileRequired("请选择扫描件。")]
+    )

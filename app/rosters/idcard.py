@@ -6,6 +6,7 @@ after ISO 7064 MOD 11-2 (weights 2^(17-i) mod 11, values mapped through "10X9876
 
 Birth date and sex are always derived from the number (以身份证为准, R-GRP-1), never typed.
 """
+
 from __future__ import annotations
 
 import math
@@ -106,8 +107,9 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdInfo:
     if not number:
         raise IdNumberError("身份证号为空")
     if _SCIENTIFIC.fullmatch(number):
-        raise IdNumberError(f"身份证号被 Excel 显示为科学计数法（{number}），末几位已丢失；"
-                            "请把该列设为“文本”格式后重新填写")
+        raise IdNumberError(
+            f"身份证号被 Excel 显示为科学计数法（{number}），末几位已丢失；请把该列设为“文本”格式后重新填写"
+        )
     if len(number) != 18:
         raise IdNumberError(f"长度应为18位，实际为{len(number)}位")
     for position, ch in enumerate(number, start=1):

@@ -8,6 +8,7 @@ is refused and names them, so that a partial file never silently shortens a rost
 Bulk statements throughout: one query pre-loads every ID number of the competition, one loads the
 school's rows, then one INSERT … VALUES batch, one executemany UPDATE and one DELETE. No per-row queries.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,7 +27,13 @@ from app.rosters import rules
 from app.rosters.idcard import IdNumberError, make_id_number, parse_id_number
 from app.rosters.models import ExemptionApplication
 from app.rosters.services import (
-    _clean_award, _clean_phone, _need_reason, allocate_numbers, duplicate_message, edit_check, subject_allowed,
+    _clean_award,
+    _clean_phone,
+    _need_reason,
+    allocate_numbers,
+    duplicate_message,
+    edit_check,
+    subject_allowed,
 )
 from app.timeutil import utcnow
 from app.web.xlsx import ImportRejected, RowProblem, cell_text, read_sheet
@@ -34,8 +41,18 @@ from app.web.xlsx import ImportRejected, RowProblem, cell_text, read_sheet
 HEADERS = ["姓名", "身份证号", "学段", "学科", "手机号码", "一等奖名称", "获奖年份"]
 REQUIRED = ["姓名", "身份证号", "学科"]
 MAX_ROWS = 50_000
-COMPARED = ("name", "subject_id", "phone", "award_name", "award_year", "group", "status", "status_reason", "sex",
-            "birth_date")
+COMPARED = (
+    "name",
+    "subject_id",
+    "phone",
+    "award_name",
+    "award_year",
+    "group",
+    "status",
+    "status_reason",
+    "sex",
+    "birth_date",
+)
 _FIELD_HEADER = {"award_name": "一等奖名称", "award_year": "获奖年份", "phone": "手机号码"}
 
 
@@ -56,17 +73,35 @@ class ImportResult:
 def template_rows(competition: Competition, school: School) -> list[list[Any]]:
     """Two example rows for the downloadable template (ID numbers as text)."""
     level = Level.JUNIOR if school.level == SchoolLevel.JUNIOR else Level.PRIMARY
-    return [["张三（示例，请删除）", make_id_number("370921", date(1985, 6, 1), 2), level.label, "语文", "13800000000",
-             "", ""],
-            ["李四（示例，请删除）", make_id_number("370921", date(1965, 3, 15), 1), level.label, "数学", "",
-             "2023年县级教学技能大赛一等奖", 2023]]
+    return [
+        [
+            "张三（示例，请删除）",
+            make_id_number("370921", date(1985, 6, 1), 2),
+            level.label,
+            "语文",
+            "13800000000",
+            "",
+            "",
+        ],
+        [
+            "李四（示例，请删除）",
+            make_id_number("370921", date(1965, 3, 15), 1),
+            level.label,
+            "数学",
+            "",
+            "2023年县级教学技能大赛一等奖",
+            2023,
+        ],
+    ]
 
 
 def _subject_index(competition: Competition) -> dict[tuple[Level, str], Subject]:
     return {(s.level, s.name): s for s in competition.subjects}
 
 
-def _subject_for(row: dict, school: School, index: dict, number: int, problems: list[RowProblem]) -> Subject | None:
+def _subject_for(
+    row: dict, school: School, index: dict, number: int, problems: list[RowProblem]
+) -> Subject | None:
     level_text, subject_text = cell_text(row.get("学段")), cell_text(row.get("学科"))
     if not subject_text:
         problems.append(RowProblem(number, "学科", "不能为空"))
@@ -77,7 +112,7 @@ def _subject_for(row: dict, school: School, index: dict, number: int, problems: 
         return None
     for candidate in Level:  # "小学语文" in the subject column is fine too
         if subject_text.startswith(candidate.label) and len(subject_text) > 2:
-            level, subject_text = level or candidate, subject_text[len(candidate.label):]
+            level, subject_text = level or candidate, subject_text[len(candidate.label) :]
     if level is None:
         if school.level == SchoolLevel.NINE_YEAR:
             problems.append(RowProblem(number, "学段", "九年一贯制学校须填写学段（小学或初中）"))
@@ -86,7 +121,9 @@ def _subject_for(row: dict, school: School, index: dict, number: int, problems: 
     subject = index.get((level, subject_text))
     if subject is None:
         names = "、".join(name for (lv, name) in index if lv == level)
-        problems.append(RowProblem(number, "学科", f"本赛事{level.label}没有“{subject_text}”学科（可填：{names}）"))
+        problems.append(
+            RowProblem(number, "学科", f"本赛事{level.label}没有“{subject_text}”学科（可填：{names}）")
+        )
         return None
     if not subject_allowed(subject, school):
         problems.append(RowProblem(number, "学段", f"{school.level.label}的教师不能报{subject.label}"))
@@ -94,8 +131,16 @@ def _subject_for(row: dict, school: School, index: dict, number: int, problems: 
     return subject
 
 
-def import_roster(actor, competition: Competition, school: School, stream: IO[bytes], *,
-                  remove_missing: bool = False, reason: str | None = None, today: date | None = None) -> ImportResult:
+def import_roster(
+    actor,
+    competition: Competition,
+    school: School,
+    stream: IO[bytes],
+    *,
+    remove_missing: bool = False,
+    reason: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
     """R-ROS-6: validate every row, report every problem at once, and apply the file only when all are good."""
     reason = _need_reason(edit_check(actor, competition, today=today), reason)
     sheet = read_sheet(stream, REQUIRED, [h for h in HEADERS if h not in REQUIRED], max_rows=MAX_ROWS)
@@ -104,11 +149,18 @@ def import_roster(actor, competition: Competition, school: School, stream: IO[by
         id_number: (entry_school_id, school_name, entrant_number, name)
         for id_number, entry_school_id, school_name, entrant_number, name in db.session.execute(
             sa.select(Entry.id_number, Entry.school_id, School.name, Entry.entrant_number, Entry.name)
-            .join(School, School.id == Entry.school_id).where(Entry.competition_id == competition.id))
+            .join(School, School.id == Entry.school_id)
+            .where(Entry.competition_id == competition.id)
+        )
     }
-    mine = {r.id_number: r for r in db.session.execute(
-        sa.select(Entry.id, Entry.id_number, Entry.version, *(getattr(Entry, c) for c in COMPARED))
-        .where(Entry.competition_id == competition.id, Entry.school_id == school.id))}
+    mine = {
+        r.id_number: r
+        for r in db.session.execute(
+            sa.select(Entry.id, Entry.id_number, Entry.version, *(getattr(Entry, c) for c in COMPARED)).where(
+                Entry.competition_id == competition.id, Entry.school_id == school.id
+            )
+        )
+    }
 
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
@@ -131,40 +183,65 @@ def import_roster(actor, competition: Competition, school: School, stream: IO[by
                 problems.append(RowProblem(number, "身份证号", str(error)))
         if info is not None:
             if info.number in seen:
-                problems.append(RowProblem(number, "身份证号", f"与本文件第{seen[info.number]}行重复（同一身份证号）"))
+                problems.append(
+                    RowProblem(number, "身份证号", f"与本文件第{seen[info.number]}行重复（同一身份证号）")
+                )
             else:
                 seen[info.number] = number
                 other = taken.get(info.number)
                 if other and other[0] != school.id:
-                    problems.append(RowProblem(number, "身份证号", duplicate_message(other[1], other[2], other[3])))
+                    problems.append(
+                        RowProblem(number, "身份证号", duplicate_message(other[1], other[2], other[3]))
+                    )
         subject = _subject_for(row, school, subjects, number, problems)
         values: dict[str, Any] = {}
-        for clean, args, columns in ((_clean_phone, (cell_text(row.get("手机号码")),), ("phone",)),
-                                     (_clean_award, (cell_text(row.get("一等奖名称")), cell_text(row.get("获奖年份")),
-                                                     competition), ("award_name", "award_year"))):
+        for clean, args, columns in (
+            (_clean_phone, (cell_text(row.get("手机号码")),), ("phone",)),
+            (
+                _clean_award,
+                (cell_text(row.get("一等奖名称")), cell_text(row.get("获奖年份")), competition),
+                ("award_name", "award_year"),
+            ),
+        ):
             try:
                 result = clean(*args)
             except DomainError as error:
-                problems.append(RowProblem(number, _FIELD_HEADER.get(error.field or "", "—"), error.message.rstrip("。")))
+                problems.append(
+                    RowProblem(number, _FIELD_HEADER.get(error.field or "", "—"), error.message.rstrip("。"))
+                )
                 continue
             values.update(zip(columns, result if len(columns) > 1 else (result,)))
         if len(problems) == before:
-            values.update(name=name, id_number=info.number, sex=info.sex, birth_date=info.birth_date,
-                          subject_id=subject.id, group=group_for(info.birth_date, subject.level, competition.youth_cutoff))
+            values.update(
+                name=name,
+                id_number=info.number,
+                sex=info.sex,
+                birth_date=info.birth_date,
+                subject_id=subject.id,
+                group=group_for(info.birth_date, subject.level, competition.youth_cutoff),
+            )
             parsed.append(values)
     if problems:
         rows_bad = len({p.row for p in problems})
-        raise ImportRejected(f"文件中有 {rows_bad} 行共 {len(problems)} 处问题，未导入任何数据。请按下表逐一修改后重新上传。",
-                             problems)
+        raise ImportRejected(
+            f"文件中有 {rows_bad} 行共 {len(problems)} 处问题，未导入任何数据。请按下表逐一修改后重新上传。",
+            problems,
+        )
 
     result = ImportResult()
     inserts, updates = [], []
     for values in parsed:
         existing = mine.get(values["id_number"])
-        exclusion = rules.exclusion_reason(school_is_seat=school.is_seat, award_name=values["award_name"],
-                                           award_year=values["award_year"], competition=competition)
+        exclusion = rules.exclusion_reason(
+            school_is_seat=school.is_seat,
+            award_name=values["award_name"],
+            award_year=values["award_year"],
+            competition=competition,
+        )
         approved = existing is not None and existing.status == EntryStatus.EXEMPT
-        values["status"], values["status_reason"] = rules.status_in_force(exclusion=exclusion, exemption_approved=approved)
+        values["status"], values["status_reason"] = rules.status_in_force(
+            exclusion=exclusion, exemption_approved=approved
+        )
         if existing is None:
             inserts.append(values)
             result.added.append(values["name"])
@@ -179,32 +256,53 @@ def import_roster(actor, competition: Competition, school: School, stream: IO[by
         names = "、".join(result.removed[:30]) + (f" 等 {len(missing)} 人" if len(missing) > 30 else "")
         raise ImportRejected(
             f"文件中没有本校名单上现有的 {len(missing)} 名教师（{names}），未导入任何数据。导入文件应为本校全体教师；"
-            "如果这些教师确已调离，请勾选“删除文件中没有的教师”后重新上传，否则请把他们补进文件。")
+            "如果这些教师确已调离，请勾选“删除文件中没有的教师”后重新上传，否则请把他们补进文件。"
+        )
 
     now = utcnow()
     if inserts:
         first = allocate_numbers(competition, len(inserts))
         for offset, values in enumerate(inserts):
-            values.update(competition_id=competition.id, school_id=school.id, entrant_number=first + offset, version=1,
-                          created_at=now, updated_at=now)
+            values.update(
+                competition_id=competition.id,
+                school_id=school.id,
+                entrant_number=first + offset,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
         db.session.execute(Entry.__table__.insert(), inserts)  # Core: no ORM bookkeeping per row
     if updates:
         table = Entry.__table__
         columns = [*COMPARED, "version"]
         db.session.execute(
-            table.update().where(table.c.id == sa.bindparam("_id"))
+            table.update()
+            .where(table.c.id == sa.bindparam("_id"))
             .values({**{c: sa.bindparam(f"b_{c}") for c in columns}, "updated_at": now}),
-            [{f"b_{c}": u[c] for c in columns} | {"_id": u["_id"]} for u in updates])
+            [{f"b_{c}": u[c] for c in columns} | {"_id": u["_id"]} for u in updates],
+        )
     if missing:
         ids = [r.id for r in missing]
         db.session.execute(sa.delete(ExemptionApplication).where(ExemptionApplication.entry_id.in_(ids)))
         db.session.execute(sa.delete(Entry).where(Entry.id.in_(ids)))
     db.session.flush()
     db.session.expire_all()
-    audit.record(actor, "roster.import", "school", school.id,
-                 f"导入教师名单（{school.name}）：新增 {len(result.added)}，修改 {len(result.changed)}，"
-                 f"删除 {len(result.removed)}，未变 {result.unchanged}",
-                 after={"added": len(result.added), "changed": len(result.changed), "removed": result.removed[:200],
-                        "unchanged": result.unchanged},
-                 reason=reason, competition_id=competition.id, district_id=school.district_id, school_id=school.id)
+    audit.record(
+        actor,
+        "roster.import",
+        "school",
+        school.id,
+        f"导入教师名单（{school.name}）：新增 {len(result.added)}，修改 {len(result.changed)}，"
+        f"删除 {len(result.removed)}，未变 {result.unchanged}",
+        after={
+            "added": len(result.added),
+            "changed": len(result.changed),
+            "removed": result.removed[:200],
+            "unchanged": result.unchanged,
+        },
+        reason=reason,
+        competition_id=competition.id,
+        district_id=school.district_id,
+        school_id=school.id,
+    )
     return result

@@ -1,4 +1,5 @@
 """Tables owned by the rosters domain: exemption applications (R-ROS-4) and stamped lists (R-ROS-5)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -62,7 +63,9 @@ class StampedList(db.Model):
     __table_args__ = (sa.UniqueConstraint("competition_id", "school_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True)
+    competition_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
+    )
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(200))
     mimetype: Mapped[str] = mapped_column(sa.String(64))

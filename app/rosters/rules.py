@@ -1,4 +1,5 @@
 """Pure roster rules of SPEC §3 (no database): exclusions, retirement, participation, the deadline lock."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -21,8 +22,9 @@ def award_in_window(award_year: int | None, competition_year: int, window_years:
     return competition_year - window_years < award_year <= competition_year
 
 
-def exclusion_reason(*, school_is_seat: bool, award_name: str | None, award_year: int | None,
-                     competition: Competition) -> str | None:
+def exclusion_reason(
+    *, school_is_seat: bool, award_name: str | None, award_year: int | None, competition: Competition
+) -> str | None:
     """R-ROS-3: why a teacher is 不在参赛范围, or None when they are in scope.
 
     Seat-school teachers are excluded; so is a teacher whose first prize (county level or higher) falls

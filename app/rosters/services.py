@@ -1,4 +1,5 @@
 """Verbs on the whole-staff roster (SPEC §3). Flush, never commit; no Flask globals."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,17 @@ from app.rosters.models import OPEN_STATES, ExemptionApplication, ExemptionReaso
 from app.timeutil import utcnow
 
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
-ENTRY_FIELDS = ("name", "id_number", "subject_id", "phone", "award_name", "award_year", "group", "status",
-                "status_reason")
+ENTRY_FIELDS = (
+    "name",
+    "id_number",
+    "subject_id",
+    "phone",
+    "award_name",
+    "award_year",
+    "group",
+    "status",
+    "status_reason",
+)
 
 
 # ---------------------------------------------------------------- scope and lock
@@ -33,7 +43,9 @@ ENTRY_FIELDS = ("name", "id_number", "subject_id", "phone", "award_name", "award
 def competition_or_404(competition_id: int, *, with_subjects: bool = False) -> Competition:
     """The competition with its stages (every roster page needs the deadline, R-ROS-5) in one query;
     ``with_subjects`` loads the subjects too, so roster rows find theirs without SQL."""
-    options = [joinedload(Competition.stages)] + ([selectinload(Competition.subjects)] if with_subjects else [])
+    options = [joinedload(Competition.stages)] + (
+        [selectinload(Competition.subjects)] if with_subjects else []
+    )
     return get_or_raise(Competition, competition_id, "赛事不存在。", options=options)
 
 
@@ -55,7 +67,9 @@ def edit_check(user, competition: Competition, *, today: date | None = None) -> 
         return False
     if user.role == Role.SCHOOL_ADMIN:
         deadline = rules.roster_deadline(competition)
-        raise DomainError(f"名单已于 {deadline.isoformat()} 截止报送，学校不能再修改；如需更正，请联系区县教育局。")
+        raise DomainError(
+            f"名单已于 {deadline.isoformat()} 截止报送，学校不能再修改；如需更正，请联系区县教育局。"
+        )
     return True
 
 
@@ -99,8 +113,11 @@ def duplicate_message(other_school: str, other_number: int, other_name: str | No
 
 def find_duplicate(competition_id: int, id_number: str, exclude_entry_id: int | None = None):
     """R-ROS-2: (entrant number, name, school name) of the row already holding ``id_number`` in the competition."""
-    stmt = (sa.select(Entry.entrant_number, Entry.name, School.name).join(School, School.id == Entry.school_id)
-            .where(Entry.competition_id == competition_id, Entry.id_number == id_number))
+    stmt = (
+        sa.select(Entry.entrant_number, Entry.name, School.name)
+        .join(School, School.id == Entry.school_id)
+        .where(Entry.competition_id == competition_id, Entry.id_number == id_number)
+    )
     if exclude_entry_id:
         stmt = stmt.where(Entry.id != exclude_entry_id)
     return db.session.execute(stmt.limit(1)).first()
@@ -113,11 +130,15 @@ def allocate_numbers(competition: Competition, count: int) -> int:
     number; SQLite serialises writers anyway.
     """
     db.session.execute(sa.select(Competition.id).where(Competition.id == competition.id).with_for_update())
-    top = db.session.scalar(sa.select(sa.func.max(Entry.entrant_number)).where(Entry.competition_id == competition.id))
+    top = db.session.scalar(
+        sa.select(sa.func.max(Entry.entrant_number)).where(Entry.competition_id == competition.id)
+    )
     return (top or 0) + 1
 
 
-def _clean_award(award_name: str | None, award_year, competition: Competition) -> tuple[str | None, int | None]:
+def _clean_award(
+    award_name: str | None, award_year, competition: Competition
+) -> tuple[str | None, int | None]:
     name = (award_name or "").strip() or None
     if award_year in (None, ""):
         year = None
@@ -148,9 +169,21 @@ def entry_values(entry: Entry) -> dict:
     return {k: getattr(entry, k) for k in ENTRY_FIELDS}
 
 
-def save_entry(actor, competition: Competition, school: School, entry: Entry | None, *, name: str, id_number: str,
-               subject_id: int | None, phone: str | None = None, award_name: str | None = None, award_year=None,
-               reason: str | None = None, today: date | None = None) -> Entry:
+def save_entry(
+    actor,
+    competition: Competition,
+    school: School,
+    entry: Entry | None,
+    *,
+    name: str,
+    id_number: str,
+    subject_id: int | None,
+    phone: str | None = None,
+    award_name: str | None = None,
+    award_year=None,
+    reason: str | None = None,
+    today: date | None = None,
+) -> Entry:
     """Add or edit one roster row (R-ROS-1/2/3, R-GRP-1), respecting the lock (R-ROS-5), audited (R-AUD-1)."""
     reason = _need_reason(edit_check(actor, competition, today=today), reason)
     name = (name or "").strip()
@@ -172,25 +205,49 @@ def save_entry(actor, competition: Competition, school: School, entry: Entry | N
         raise DomainError(duplicate_message(clash[2], clash[0], clash[1]) + "。", field="id_number")
     award_name, award_year = _clean_award(award_name, award_year, competition)
     phone = _clean_phone(phone)
-    exclusion = rules.exclusion_reason(school_is_seat=school.is_seat, award_name=award_name, award_year=award_year,
-                                       competition=competition)
+    exclusion = rules.exclusion_reason(
+        school_is_seat=school.is_seat, award_name=award_name, award_year=award_year, competition=competition
+    )
     approved = entry is not None and entry.status == EntryStatus.EXEMPT
     status, status_reason = rules.status_in_force(exclusion=exclusion, exemption_approved=approved)
 
     before = entry_values(entry) if entry else None
     if entry is None:
-        entry = Entry(competition_id=competition.id, school_id=school.id,
-                      entrant_number=allocate_numbers(competition, 1))
+        entry = Entry(
+            competition_id=competition.id,
+            school_id=school.id,
+            entrant_number=allocate_numbers(competition, 1),
+        )
         db.session.add(entry)
-    entry.name, entry.id_number, entry.sex, entry.birth_date = name, derived.info.number, derived.info.sex, derived.info.birth_date
+    entry.name, entry.id_number, entry.sex, entry.birth_date = (
+        name,
+        derived.info.number,
+        derived.info.sex,
+        derived.info.birth_date,
+    )
     entry.subject_id, entry.group, entry.phone = subject.id, derived.group, phone
-    entry.award_name, entry.award_year, entry.status, entry.status_reason = award_name, award_year, status, status_reason
+    entry.award_name, entry.award_year, entry.status, entry.status_reason = (
+        award_name,
+        award_year,
+        status,
+        status_reason,
+    )
     db.session.flush()
     after = entry_values(entry)
     if before != after:
-        audit.record(actor, "roster.update" if before else "roster.create", "entry", entry.id,
-                     f"{'修改' if before else '新增'}教师 {name}（{school.name}）", before=before, after=after,
-                     reason=reason, competition_id=competition.id, district_id=school.district_id, school_id=school.id)
+        audit.record(
+            actor,
+            "roster.update" if before else "roster.create",
+            "entry",
+            entry.id,
+            f"{'修改' if before else '新增'}教师 {name}（{school.name}）",
+            before=before,
+            after=after,
+            reason=reason,
+            competition_id=competition.id,
+            district_id=school.district_id,
+            school_id=school.id,
+        )
     return entry
 
 
@@ -199,9 +256,18 @@ def delete_entry(actor, entry: Entry, *, reason: str | None = None, today: date 
     competition = entry.competition
     reason = _need_reason(edit_check(actor, competition, today=today), reason)
     before = entry_values(entry)
-    audit.record(actor, "roster.delete", "entry", entry.id, f"删除教师 {entry.name}（{entry.school.name}）",
-                 before=before, reason=reason, competition_id=competition.id,
-                 district_id=entry.school.district_id, school_id=entry.school_id)
+    audit.record(
+        actor,
+        "roster.delete",
+        "entry",
+        entry.id,
+        f"删除教师 {entry.name}（{entry.school.name}）",
+        before=before,
+        reason=reason,
+        competition_id=competition.id,
+        district_id=entry.school.district_id,
+        school_id=entry.school_id,
+    )
     db.session.execute(sa.delete(ExemptionApplication).where(ExemptionApplication.entry_id == entry.id))
     db.session.delete(entry)
     db.session.flush()
@@ -210,8 +276,9 @@ def delete_entry(actor, entry: Entry, *, reason: str | None = None, today: date 
 # ---------------------------------------------------------------- exemptions (R-ROS-4)
 
 
-def apply_exemption(actor, entry: Entry, *, reason: ExemptionReason, detail: str | None = None,
-                    today: date | None = None) -> ExemptionApplication:
+def apply_exemption(
+    actor, entry: Entry, *, reason: ExemptionReason, detail: str | None = None, today: date | None = None
+) -> ExemptionApplication:
     """R-ROS-4: record a teacher's application; near-retirement is checked against the configured dates."""
     edit_check(actor, entry.competition, today=today)
     detail = (detail or "").strip() or None
@@ -221,13 +288,24 @@ def apply_exemption(actor, entry: Entry, *, reason: ExemptionReason, detail: str
         raise DomainError("该教师已获准免赛。")
     if open_applications(Entry.id == entry.id):
         raise DomainError("该教师已有一份待审批的免赛申请。")
-    if reason == ExemptionReason.RETIREMENT and not rules.near_retirement(entry.birth_date, entry.sex, entry.competition):
-        limit = entry.competition.retire_male_before if entry.sex == "男" else entry.competition.retire_female_before
-        raise DomainError(f"按身份证，该教师（{entry.sex}，{entry.birth_date.isoformat()} 出生）距退休不少于5年："
-                          f"{entry.sex}教师须在 {limit.isoformat()} 之前出生才可按临近退休申请免赛。", field="reason")
+    if reason == ExemptionReason.RETIREMENT and not rules.near_retirement(
+        entry.birth_date, entry.sex, entry.competition
+    ):
+        limit = (
+            entry.competition.retire_male_before
+            if entry.sex == "男"
+            else entry.competition.retire_female_before
+        )
+        raise DomainError(
+            f"按身份证，该教师（{entry.sex}，{entry.birth_date.isoformat()} 出生）距退休不少于5年："
+            f"{entry.sex}教师须在 {limit.isoformat()} 之前出生才可按临近退休申请免赛。",
+            field="reason",
+        )
     if reason == ExemptionReason.HEALTH and not detail:
         raise DomainError("按身体健康原因申请免赛，请填写情况说明。", field="detail")
-    application = ExemptionApplication(entry_id=entry.id, reason=reason, detail=detail, created_by_id=actor.id)
+    application = ExemptionApplication(
+        entry_id=entry.id, reason=reason, detail=detail, created_by_id=actor.id
+    )
     application.entry = entry
     db.session.add(application)
     db.session.flush()
@@ -235,7 +313,9 @@ def apply_exemption(actor, entry: Entry, *, reason: ExemptionReason, detail: str
     return application
 
 
-def review_exemption(actor, application: ExemptionApplication, *, approve: bool, note: str | None = None) -> None:
+def review_exemption(
+    actor, application: ExemptionApplication, *, approve: bool, note: str | None = None
+) -> None:
     """R-ROS-4 school review: forward to the district, or stop the application here."""
     if application.state != ExemptionState.SUBMITTED:
         raise DomainError(f"该申请当前状态为“{application.state.label}”，不能再由学校审核。")
@@ -248,10 +328,13 @@ def review_exemption(actor, application: ExemptionApplication, *, approve: bool,
     _audit_exemption(actor, application, "exemption.review", f"学校审核免赛申请：{application.entry.name}")
 
 
-def decide_exemption(actor, application: ExemptionApplication, *, approve: bool, note: str | None = None) -> None:
+def decide_exemption(
+    actor, application: ExemptionApplication, *, approve: bool, note: str | None = None
+) -> None:
     """R-ROS-4 district decision: approved → the row becomes 免赛; refused → stays 参赛."""
     if actor.role not in (Role.DISTRICT_ADMIN, Role.CITY_ADMIN) or not actor.can_manage_district(
-            application.entry.school.district_id):
+        application.entry.school.district_id
+    ):
         raise NotAllowed("只有本区县教育局可以审批免赛申请（不在您的管理范围内）。")
     if application.state != ExemptionState.SCHOOL_APPROVED:
         raise DomainError(f"该申请当前状态为“{application.state.label}”，须先经学校审核通过。")
@@ -265,37 +348,63 @@ def decide_exemption(actor, application: ExemptionApplication, *, approve: bool,
     if approve:
         entry.status, entry.status_reason = rules.status_in_force(exclusion=None, exemption_approved=True)
     db.session.flush()
-    _audit_exemption(actor, application, "exemption.decide",
-                     f"区县{'批准' if approve else '未批准'}免赛：{entry.name}", before=before, after=entry_values(entry))
+    _audit_exemption(
+        actor,
+        application,
+        "exemption.decide",
+        f"区县{'批准' if approve else '未批准'}免赛：{entry.name}",
+        before=before,
+        after=entry_values(entry),
+    )
 
 
 def open_applications(*criteria) -> dict[int, ExemptionApplication]:
     """R-ROS-4: the applications still awaiting the school or the district, by entry id, for entries matching
     ``criteria`` (conditions on :class:`Entry`)."""
-    return {a.entry_id: a for a in db.session.scalars(
-        sa.select(ExemptionApplication).join(Entry, Entry.id == ExemptionApplication.entry_id)
-        .where(ExemptionApplication.state.in_(OPEN_STATES), *criteria))}
+    return {
+        a.entry_id: a
+        for a in db.session.scalars(
+            sa.select(ExemptionApplication)
+            .join(Entry, Entry.id == ExemptionApplication.entry_id)
+            .where(ExemptionApplication.state.in_(OPEN_STATES), *criteria)
+        )
+    }
 
 
 def _audit_exemption(actor, application: ExemptionApplication, action: str, summary: str, **values) -> None:
     entry = application.entry
     # The ground (reason/detail) is private (R-PUB-1): the log keeps the state only.
-    audit.record(actor, action, "exemption", application.id, summary,
-                 after=values.pop("after", {"state": application.state}), before=values.pop("before", None),
-                 competition_id=entry.competition_id, district_id=entry.school.district_id, school_id=entry.school_id)
+    audit.record(
+        actor,
+        action,
+        "exemption",
+        application.id,
+        summary,
+        after=values.pop("after", {"state": application.state}),
+        before=values.pop("before", None),
+        competition_id=entry.competition_id,
+        district_id=entry.school.district_id,
+        school_id=entry.school_id,
+    )
 
 
 # ---------------------------------------------------------------- stamped list (R-ROS-5)
 
 STAMPED_MAX_BYTES = 10 * 1024 * 1024
-_MAGIC = ((b"%PDF-", "application/pdf", "pdf"), (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-          (b"\x89PNG\r\n\x1a\n", "image/png", "png"))
+_MAGIC = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
 
 
 def stamped_list(competition_id: int, school_id: int) -> StampedList | None:
     """R-ROS-5: the school's stamped printout for the competition, if uploaded (its bytes stay deferred)."""
-    return db.session.scalar(sa.select(StampedList).where(StampedList.competition_id == competition_id,
-                                                          StampedList.school_id == school_id))
+    return db.session.scalar(
+        sa.select(StampedList).where(
+            StampedList.competition_id == competition_id, StampedList.school_id == school_id
+        )
+    )
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -303,15 +412,21 @@ def sniff(data: bytes) -> tuple[str, str] | None:
     return next(((mime, ext) for magic, mime, ext in _MAGIC if data.startswith(magic)), None)
 
 
-def upload_stamped_list(actor, competition: Competition, school: School, filename: str, data: bytes) -> StampedList:
+def upload_stamped_list(
+    actor, competition: Competition, school: School, filename: str, data: bytes
+) -> StampedList:
     """R-ROS-5: store the stamped printout (PDF/JPG/PNG by content, ≤10 MB); a new upload replaces the old."""
     if not data:
         raise DomainError("上传的文件是空的。", field="file")
     if len(data) > STAMPED_MAX_BYTES:
-        raise DomainError(f"文件过大（{len(data) / 1048576:.1f} MB），最大 10 MB；请降低扫描分辨率后重试。", field="file")
+        raise DomainError(
+            f"文件过大（{len(data) / 1048576:.1f} MB），最大 10 MB；请降低扫描分辨率后重试。", field="file"
+        )
     kind = sniff(data)
     if kind is None:
-        raise DomainError("只接受 PDF、JPG 或 PNG 格式的扫描件（按文件内容判断，改扩展名无效）。", field="file")
+        raise DomainError(
+            "只接受 PDF、JPG 或 PNG 格式的扫描件（按文件内容判断，改扩展名无效）。", field="file"
+        )
     mimetype, ext = kind
     stamped = stamped_list(competition.id, school.id)
     now = utcnow()
@@ -319,12 +434,25 @@ def upload_stamped_list(actor, competition: Competition, school: School, filenam
         stamped = StampedList(competition_id=competition.id, school_id=school.id, first_uploaded_at=now)
         db.session.add(stamped)
     stem = (filename or "").rsplit(".", 1)[0][:150] or "盖章名单"
-    stamped.filename, stamped.mimetype, stamped.size, stamped.data = f"{stem}.{ext}", mimetype, len(data), data
+    stamped.filename, stamped.mimetype, stamped.size, stamped.data = (
+        f"{stem}.{ext}",
+        mimetype,
+        len(data),
+        data,
+    )
     stamped.uploaded_at, stamped.uploaded_by_id = now, actor.id
     db.session.flush()
-    audit.record(actor, "roster.stamped", "stamped_list", stamped.id, f"上传盖章名单（{school.name}）",
-                 after={"filename": stamped.filename, "size": stamped.size}, competition_id=competition.id,
-                 district_id=school.district_id, school_id=school.id)
+    audit.record(
+        actor,
+        "roster.stamped",
+        "stamped_list",
+        stamped.id,
+        f"上传盖章名单（{school.name}）",
+        after={"filename": stamped.filename, "size": stamped.size},
+        competition_id=competition.id,
+        district_id=school.district_id,
+        school_id=school.id,
+    )
     return stamped
 
 
@@ -364,32 +492,52 @@ def school_stats(user, competition: Competition, district_id: int | None = None)
     Two queries: the schools with their district and stamped list, then the entries counted per school and
     status together with their open exemption applications (R-ROS-4).
     """
-    stmt = (sa.select(School, StampedList.first_uploaded_at)
-            .outerjoin(StampedList, sa.and_(StampedList.school_id == School.id,
-                                            StampedList.competition_id == competition.id))
-            .where(user.school_scope_clause() if user is not None else sa.true())
-            .options(joinedload(School.district))
-            .order_by(School.district_id, School.code))
+    stmt = (
+        sa.select(School, StampedList.first_uploaded_at)
+        .outerjoin(
+            StampedList,
+            sa.and_(StampedList.school_id == School.id, StampedList.competition_id == competition.id),
+        )
+        .where(user.school_scope_clause() if user is not None else sa.true())
+        .options(joinedload(School.district))
+        .order_by(School.district_id, School.code)
+    )
     if district_id:
         stmt = stmt.where(School.district_id == district_id)
     deadline = rules.roster_deadline(competition)
-    out = {school.id: SchoolRow(school=school, stamped_at=first, on_time=rules.on_time(first, deadline))
-           for school, first in db.session.execute(stmt)}
+    out = {
+        school.id: SchoolRow(school=school, stamped_at=first, on_time=rules.on_time(first, deadline))
+        for school, first in db.session.execute(stmt)
+    }
     counts = db.session.execute(
-        sa.select(Entry.school_id, Entry.status, sa.func.count(sa.distinct(Entry.id)),
-                  sa.func.count(ExemptionApplication.id))
-        .outerjoin(ExemptionApplication, sa.and_(ExemptionApplication.entry_id == Entry.id,
-                                                 ExemptionApplication.state.in_(OPEN_STATES)))
+        sa.select(
+            Entry.school_id,
+            Entry.status,
+            sa.func.count(sa.distinct(Entry.id)),
+            sa.func.count(ExemptionApplication.id),
+        )
+        .outerjoin(
+            ExemptionApplication,
+            sa.and_(ExemptionApplication.entry_id == Entry.id, ExemptionApplication.state.in_(OPEN_STATES)),
+        )
         .where(Entry.competition_id == competition.id)
-        .group_by(Entry.school_id, Entry.status))
+        .group_by(Entry.school_id, Entry.status)
+    )
     for school_id, status, n, pending in counts:
         row = out.get(school_id)
         if row is None:
             continue
         row.listed += n
         row.pending += pending
-        setattr(row, {EntryStatus.COMPETING: "competing", EntryStatus.EXEMPT: "exempt",
-                      EntryStatus.EXCLUDED: "excluded"}[EntryStatus(status)], n)
+        setattr(
+            row,
+            {
+                EntryStatus.COMPETING: "competing",
+                EntryStatus.EXEMPT: "exempt",
+                EntryStatus.EXCLUDED: "excluded",
+            }[EntryStatus(status)],
+            n,
+        )
     for row in out.values():
         row.rate = rules.participation_rate(listed=row.listed, competing=row.competing, excluded=row.excluded)
     return list(out.values())
@@ -404,7 +552,9 @@ def totals(rows: list[SchoolRow]) -> Totals:
         total.excluded += row.excluded
         total.pending += row.pending
         total.submitted += 1 if row.stamped_at else 0
-    total.rate = rules.participation_rate(listed=total.listed, competing=total.competing, excluded=total.excluded)
+    total.rate = rules.participation_rate(
+        listed=total.listed, competing=total.competing, excluded=total.excluded
+    )
     return total
 
 

@@ -1,4 +1,5 @@
 """HTTP views of the rosters domain (thin: load, check access, call a service, commit, render)."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -23,12 +24,27 @@ from app.web.templating import fmt_dt, fmt_percent
 from app.web.xlsx import download_response, xlsx_response
 
 ROSTER = "rosters/roster.html"
-EXPORT_HEADERS = ["参赛编号", "姓名", "身份证号", "性别", "出生日期", "学段", "学科", "组别", "手机号码", "状态", "原因",
-                  "一等奖名称", "获奖年份"]
+EXPORT_HEADERS = [
+    "参赛编号",
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "学段",
+    "学科",
+    "组别",
+    "手机号码",
+    "状态",
+    "原因",
+    "一等奖名称",
+    "获奖年份",
+]
 
 
 def _subject_choices(competition: Competition, school: School) -> list[tuple]:
-    return [("", "—请选择—")] + [(s.id, s.label) for s in competition.subjects if services.subject_allowed(s, school)]
+    return [("", "—请选择—")] + [
+        (s.id, s.label) for s in competition.subjects if services.subject_allowed(s, school)
+    ]
 
 
 def _can_edit(locked: bool) -> bool:
@@ -45,10 +61,15 @@ def index():
         flash("还没有赛事，请先由市教育局创建赛事。", "warning")
         return redirect(url_for("competitions.index"))
     if current_user.role == Role.SCHOOL_ADMIN:
-        has_affiliates = db.session.scalar(sa.select(sa.func.count()).select_from(School)
-                                           .where(School.central_school_id == current_user.school_id))
+        has_affiliates = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(School)
+            .where(School.central_school_id == current_user.school_id)
+        )
         if not has_affiliates:
-            return redirect(url_for("rosters.roster", competition_id=competition.id, school_id=current_user.school_id))
+            return redirect(
+                url_for("rosters.roster", competition_id=competition.id, school_id=current_user.school_id)
+            )
     return redirect(url_for("rosters.dashboard", competition_id=competition.id))
 
 
@@ -69,13 +90,26 @@ def dashboard(competition_id: int):
     """R-ROS-1 per school (and per district for the city): listed, competing, exempted, excluded, rate, stamped."""
     competition = services.competition_or_404(competition_id)
     rows, district_id = _dashboard_rows(competition)
-    districts = (db.session.scalars(sa.select(District).order_by(District.code)).all()
-                 if current_user.role == Role.CITY_ADMIN else [])
+    districts = (
+        db.session.scalars(sa.select(District).order_by(District.code)).all()
+        if current_user.role == Role.CITY_ADMIN
+        else []
+    )
     return render_page_or_block(
-        "rosters/dashboard.html", "school_table", competition=competition, rows=rows, total=services.totals(rows),
-        per_district=services.by_district(rows) if current_user.role == Role.CITY_ADMIN and not district_id else [],
-        districts=districts, district_id=district_id, missing=bool(request.args.get("missing")),
-        deadline=rules.roster_deadline(competition), locked=rules.roster_locked(competition))
+        "rosters/dashboard.html",
+        "school_table",
+        competition=competition,
+        rows=rows,
+        total=services.totals(rows),
+        per_district=services.by_district(rows)
+        if current_user.role == Role.CITY_ADMIN and not district_id
+        else [],
+        districts=districts,
+        district_id=district_id,
+        missing=bool(request.args.get("missing")),
+        deadline=rules.roster_deadline(competition),
+        locked=rules.roster_locked(competition),
+    )
 
 
 @bp.route("/rosters/<int:competition_id>/dashboard.xlsx")
@@ -85,11 +119,40 @@ def dashboard_xlsx(competition_id: int):
     competition = services.competition_or_404(competition_id)
     rows, _ = _dashboard_rows(competition)
     return xlsx_response(
-        f"{competition.name}-报名情况.xlsx", "报名情况",
-        ["区县", "学校代码", "学校", "类别", "名单人数", "参赛", "免赛", "不在参赛范围", "免赛待审批", "参赛率",
-         "盖章名单", "按时提交"],
-        ([r.school.district.name, r.school.code, r.school.name, r.school.kind_label, r.listed, r.competing, r.exempt,
-          r.excluded, r.pending, fmt_percent(r.rate, 2), fmt_dt(r.stamped_at) or "未提交", r.on_time] for r in rows))
+        f"{competition.name}-报名情况.xlsx",
+        "报名情况",
+        [
+            "区县",
+            "学校代码",
+            "学校",
+            "类别",
+            "名单人数",
+            "参赛",
+            "免赛",
+            "不在参赛范围",
+            "免赛待审批",
+            "参赛率",
+            "盖章名单",
+            "按时提交",
+        ],
+        (
+            [
+                r.school.district.name,
+                r.school.code,
+                r.school.name,
+                r.school.kind_label,
+                r.listed,
+                r.competing,
+                r.exempt,
+                r.excluded,
+                r.pending,
+                fmt_percent(r.rate, 2),
+                fmt_dt(r.stamped_at) or "未提交",
+                r.on_time,
+            ]
+            for r in rows
+        ),
+    )
 
 
 # ---------------------------------------------------------------- one school's roster
@@ -98,9 +161,13 @@ def dashboard_xlsx(competition_id: int):
 def _roster_context(competition: Competition, school: School, **extra) -> dict:
     # Entry.subject is found in the identity map: competition_or_404 loaded the subjects.
     entries = db.session.scalars(
-        sa.select(Entry).where(Entry.competition_id == competition.id, Entry.school_id == school.id)
-        .order_by(Entry.entrant_number)).all()
-    open_apps = services.open_applications(Entry.school_id == school.id, Entry.competition_id == competition.id)
+        sa.select(Entry)
+        .where(Entry.competition_id == competition.id, Entry.school_id == school.id)
+        .order_by(Entry.entrant_number)
+    ).all()
+    open_apps = services.open_applications(
+        Entry.school_id == school.id, Entry.competition_id == competition.id
+    )
     stamped = services.stamped_list(competition.id, school.id)
     counts = {status: sum(1 for e in entries if e.status == status) for status in EntryStatus}
     add_form = extra.pop("add_form", None) or EntryForm(formdata=None)
@@ -108,13 +175,29 @@ def _roster_context(competition: Competition, school: School, **extra) -> dict:
     deadline = rules.roster_deadline(competition)
     locked = rules.roster_locked(competition)
     return dict(
-        competition=competition, school=school, entries=entries, open_apps=open_apps, stamped=stamped,
-        counts=counts, rate=rules.participation_rate(listed=len(entries), competing=counts[EntryStatus.COMPETING],
-                                                     excluded=counts[EntryStatus.EXCLUDED]),
-        locked=locked, can_edit=_can_edit(locked), needs_reason=locked, deadline=deadline,
-        add_form=add_form, import_form=ImportForm(formdata=None), stamped_form=StampedForm(formdata=None),
-        reason_form=ReasonForm(formdata=None), statuses=EntryStatus,
-        on_time=rules.on_time(stamped.first_uploaded_at if stamped else None, deadline), **extra)
+        competition=competition,
+        school=school,
+        entries=entries,
+        open_apps=open_apps,
+        stamped=stamped,
+        counts=counts,
+        rate=rules.participation_rate(
+            listed=len(entries),
+            competing=counts[EntryStatus.COMPETING],
+            excluded=counts[EntryStatus.EXCLUDED],
+        ),
+        locked=locked,
+        can_edit=_can_edit(locked),
+        needs_reason=locked,
+        deadline=deadline,
+        add_form=add_form,
+        import_form=ImportForm(formdata=None),
+        stamped_form=StampedForm(formdata=None),
+        reason_form=ReasonForm(formdata=None),
+        statuses=EntryStatus,
+        on_time=rules.on_time(stamped.first_uploaded_at if stamped else None, deadline),
+        **extra,
+    )
 
 
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>")
@@ -133,14 +216,35 @@ def roster_xlsx(competition_id: int, school_id: int):
     competition = services.competition_or_404(competition_id)
     school = services.school_in_scope(current_user, school_id)
     entries = db.session.scalars(
-        sa.select(Entry).where(Entry.competition_id == competition.id, Entry.school_id == school.id)
-        .options(selectinload(Entry.subject)).order_by(Entry.entrant_number)).all()
+        sa.select(Entry)
+        .where(Entry.competition_id == competition.id, Entry.school_id == school.id)
+        .options(selectinload(Entry.subject))
+        .order_by(Entry.entrant_number)
+    ).all()
     headers = importer.HEADERS + [h for h in EXPORT_HEADERS if h not in importer.HEADERS]
     return xlsx_response(
-        f"{school.name}-教师名单.xlsx", "教师名单", headers,
-        ([e.name, e.id_number, e.subject.level.label, e.subject.name, e.phone or "", e.award_name or "",
-          e.award_year or "", e.entrant_number, e.sex, e.birth_date.isoformat(), e.group.label, e.status.label,
-          e.status_reason or ""] for e in entries))
+        f"{school.name}-教师名单.xlsx",
+        "教师名单",
+        headers,
+        (
+            [
+                e.name,
+                e.id_number,
+                e.subject.level.label,
+                e.subject.name,
+                e.phone or "",
+                e.award_name or "",
+                e.award_year or "",
+                e.entrant_number,
+                e.sex,
+                e.birth_date.isoformat(),
+                e.group.label,
+                e.status.label,
+                e.status_reason or "",
+            ]
+            for e in entries
+        ),
+    )
 
 
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/template.xlsx")
@@ -149,7 +253,9 @@ def template(competition_id: int, school_id: int):
     """The import template: Chinese headers, ID column as text, two example rows."""
     competition = services.competition_or_404(competition_id)
     school = services.school_in_scope(current_user, school_id)
-    return xlsx_response("教师名单导入模板.xlsx", "教师名单", importer.HEADERS, importer.template_rows(competition, school))
+    return xlsx_response(
+        "教师名单导入模板.xlsx", "教师名单", importer.HEADERS, importer.template_rows(competition, school)
+    )
 
 
 @bp.route("/rosters/<int:competition_id>/check-id", methods=["POST"])
@@ -172,14 +278,28 @@ def check_id(competition_id: int):
             clash = services.find_duplicate(competition.id, derived.info.number, entry_id)
             duplicate = services.duplicate_message(clash[2], clash[0]) if clash else None
             retire = rules.near_retirement(derived.info.birth_date, derived.info.sex, competition)
-    return render_page_or_block("rosters/_derived.html", "derived", raw=raw, derived=derived, error=error,
-                                duplicate=duplicate, retire=retire, subject=subject)
+    return render_page_or_block(
+        "rosters/_derived.html",
+        "derived",
+        raw=raw,
+        derived=derived,
+        error=error,
+        duplicate=duplicate,
+        retire=retire,
+        subject=subject,
+    )
 
 
 def _fill_entry(form: EntryForm) -> dict:
-    return dict(name=form.name.data or "", id_number=form.id_number.data or "", subject_id=form.subject_id.data,
-                phone=form.phone.data, award_name=form.award_name.data, award_year=form.award_year.data,
-                reason=form.reason.data)
+    return {
+        "name": form.name.data or "",
+        "id_number": form.id_number.data or "",
+        "subject_id": form.subject_id.data,
+        "phone": form.phone.data,
+        "award_name": form.award_name.data,
+        "award_year": form.award_year.data,
+        "reason": form.reason.data,
+    }
 
 
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/entries", methods=["POST"])
@@ -190,27 +310,44 @@ def create_entry(competition_id: int, school_id: int):
     form = EntryForm()
     form.subject_id.choices = _subject_choices(competition, school)
     if form.validate_on_submit():
-        ok, entry = attempt(lambda: services.save_entry(current_user, competition, school, None, **_fill_entry(form)),
-                            form)
+        ok, entry = attempt(
+            lambda: services.save_entry(current_user, competition, school, None, **_fill_entry(form)), form
+        )
         if ok:
             if wants_fragment():
                 fresh = EntryForm(formdata=None)
                 fresh.subject_id.choices = form.subject_id.choices
-                response = render_page_or_block(ROSTER, "add_form", competition=competition, school=school,
-                                                add_form=fresh, needs_reason=rules.roster_locked(competition),
-                                                added=entry)
+                response = render_page_or_block(
+                    ROSTER,
+                    "add_form",
+                    competition=competition,
+                    school=school,
+                    add_form=fresh,
+                    needs_reason=rules.roster_locked(competition),
+                    added=entry,
+                )
                 response.headers["HX-Trigger"] = "roster-changed, roster-counts-changed"
                 return response
             flash(f"已添加 {entry.name}（参赛编号 {entry.entrant_number}）。", "success")
-            return redirect(url_for("rosters.roster", competition_id=competition.id, school_id=school.id), 303)
-    return render_page_or_block(ROSTER, "add_form", status=422, **_roster_context(competition, school, add_form=form))
+            return redirect(
+                url_for("rosters.roster", competition_id=competition.id, school_id=school.id), 303
+            )
+    return render_page_or_block(
+        ROSTER, "add_form", status=422, **_roster_context(competition, school, add_form=form)
+    )
 
 
 def _row_context(entry: Entry, **extra) -> dict:
     locked = rules.roster_locked(entry.competition)
-    return dict(e=entry, competition=entry.competition, school=entry.school,
-                open_apps=services.open_applications(Entry.id == entry.id), can_edit=_can_edit(locked),
-                needs_reason=locked, **extra)
+    return dict(
+        e=entry,
+        competition=entry.competition,
+        school=entry.school,
+        open_apps=services.open_applications(Entry.id == entry.id),
+        can_edit=_can_edit(locked),
+        needs_reason=locked,
+        **extra,
+    )
 
 
 @bp.route("/rosters/entries/<int:entry_id>")
@@ -219,7 +356,9 @@ def entry_row(entry_id: int):
     """The display row (htmx: after “取消”); without htmx, back to the roster."""
     entry = services.entry_in_scope(current_user, entry_id)
     if not wants_fragment():
-        return redirect(url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id))
+        return redirect(
+            url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id)
+        )
     return render_page_or_block("rosters/_row.html", "row", **_row_context(entry))
 
 
@@ -232,21 +371,29 @@ def edit_entry(entry_id: int):
     form.subject_id.choices = _subject_choices(entry.competition, entry.school)
     status = 200
     if request.method == "POST":
-        save = lambda: services.save_entry(current_user, entry.competition, entry.school, entry,  # noqa: E731
-                                           **_fill_entry(form))
+        save = lambda: services.save_entry(
+            current_user,
+            entry.competition,
+            entry.school,
+            entry,
+            **_fill_entry(form),
+        )
         if form.validate_on_submit() and attempt(save, form)[0]:
             if wants_fragment():
                 response = render_page_or_block("rosters/_row.html", "row", **_row_context(entry))
                 response.headers["HX-Trigger"] = "roster-counts-changed"
                 return response
             flash(f"已保存 {entry.name}。", "success")
-            return redirect(url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id),
-                            303)
+            return redirect(
+                url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id), 303
+            )
         status = 422
     else:
         services.edit_check(current_user, entry.competition)  # R-ROS-5: no editor for a school after the lock
     if wants_fragment():
-        return render_page_or_block("rosters/_row.html", "edit_row", status=status, form=form, **_row_context(entry))
+        return render_page_or_block(
+            "rosters/_row.html", "edit_row", status=status, form=form, **_row_context(entry)
+        )
     return render_template("rosters/entry_edit.html", form=form, **_row_context(entry)), status
 
 
@@ -280,9 +427,14 @@ def import_roster(competition_id: int, school_id: int):
     preview = request.form.get("preview") == "1"
     if form.validate_on_submit():
         try:
-            result = importer.import_roster(current_user, competition, school, form.file.data.stream,
-                                            remove_missing=form.remove_missing.data or preview,
-                                            reason=form.reason.data or ("预览" if preview else None))
+            result = importer.import_roster(
+                current_user,
+                competition,
+                school,
+                form.file.data.stream,
+                remove_missing=form.remove_missing.data or preview,
+                reason=form.reason.data or ("预览" if preview else None),
+            )
         except DomainError as error:  # ImportRejected carries every bad row (R-ROS-6)
             db.session.rollback()
             if error.status_code == 403:
@@ -293,13 +445,29 @@ def import_roster(competition_id: int, school_id: int):
                 db.session.rollback()
             else:
                 db.session.commit()
-            return render_page_or_block("rosters/import_result.html", "import_result", competition=competition,
-                                        school=school, result=result, problems=[], message=None, preview=preview,
-                                        remove_missing=form.remove_missing.data)
+            return render_page_or_block(
+                "rosters/import_result.html",
+                "import_result",
+                competition=competition,
+                school=school,
+                result=result,
+                problems=[],
+                message=None,
+                preview=preview,
+                remove_missing=form.remove_missing.data,
+            )
     else:
         message = "；".join(form.file.errors) or "请选择要导入的 xlsx 文件。"
-    return render_page_or_block("rosters/import_result.html", "import_result", status=422, competition=competition,
-                                school=school, result=None, problems=problems, message=message)
+    return render_page_or_block(
+        "rosters/import_result.html",
+        "import_result",
+        status=422,
+        competition=competition,
+        school=school,
+        result=None,
+        problems=problems,
+        message=message,
+    )
 
 
 # ---------------------------------------------------------------- exemptions (R-ROS-4)
@@ -310,27 +478,45 @@ def import_roster(competition_id: int, school_id: int):
 def apply_exemption(entry_id: int):
     entry = services.entry_in_scope(current_user, entry_id)
     form = ExemptionForm()
-    apply = lambda: services.apply_exemption(current_user, entry, reason=ExemptionReason(form.reason.data),  # noqa: E731
-                                             detail=form.detail.data)
+    apply = lambda: services.apply_exemption(
+        current_user,
+        entry,
+        reason=ExemptionReason(form.reason.data),
+        detail=form.detail.data,
+    )
     if form.validate_on_submit() and attempt(apply, form)[0]:
         flash(f"已登记 {entry.name} 的免赛申请；区县批准前该教师仍按参赛统计。", "success")
-        return redirect(url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id), 303)
+        return redirect(
+            url_for("rosters.roster", competition_id=entry.competition_id, school_id=entry.school_id), 303
+        )
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("rosters/exemption_form.html", "exemption_form", status=status, form=form, entry=entry,
-                                near_retirement=rules.near_retirement(entry.birth_date, entry.sex, entry.competition))
+    return render_page_or_block(
+        "rosters/exemption_form.html",
+        "exemption_form",
+        status=status,
+        form=form,
+        entry=entry,
+        near_retirement=rules.near_retirement(entry.birth_date, entry.sex, entry.competition),
+    )
 
 
 def _exemptions_stmt(competition: Competition):
-    return (sa.select(ExemptionApplication).join(Entry, Entry.id == ExemptionApplication.entry_id)
-            .join(School, School.id == Entry.school_id)
-            .where(Entry.competition_id == competition.id, current_user.school_scope_clause())
-            .options(selectinload(ExemptionApplication.entry).selectinload(Entry.school))
-            .order_by(_STATE_ORDER, School.code, Entry.entrant_number))
+    return (
+        sa.select(ExemptionApplication)
+        .join(Entry, Entry.id == ExemptionApplication.entry_id)
+        .join(School, School.id == Entry.school_id)
+        .where(Entry.competition_id == competition.id, current_user.school_scope_clause())
+        .options(selectinload(ExemptionApplication.entry).selectinload(Entry.school))
+        .order_by(_STATE_ORDER, School.code, Entry.entrant_number)
+    )
 
 
 # Open applications first: those awaiting the district, then those awaiting the school.
-_STATE_ORDER = sa.case({ExemptionState.SCHOOL_APPROVED.value: 0, ExemptionState.SUBMITTED.value: 1},
-                       value=ExemptionApplication.state, else_=2)
+_STATE_ORDER = sa.case(
+    {ExemptionState.SCHOOL_APPROVED.value: 0, ExemptionState.SUBMITTED.value: 1},
+    value=ExemptionApplication.state,
+    else_=2,
+)
 
 
 @bp.route("/rosters/<int:competition_id>/exemptions")
@@ -339,8 +525,13 @@ def exemptions(competition_id: int):
     """R-ROS-4: the applications in the user's scope, those awaiting the district first."""
     competition = services.competition_or_404(competition_id)
     applications = db.session.scalars(_exemptions_stmt(competition)).all()
-    return render_page_or_block("rosters/exemptions.html", "exemption_rows", competition=competition,
-                                applications=applications, form=DecisionForm(formdata=None))
+    return render_page_or_block(
+        "rosters/exemptions.html",
+        "exemption_rows",
+        competition=competition,
+        applications=applications,
+        form=DecisionForm(formdata=None),
+    )
 
 
 @bp.route("/rosters/<int:competition_id>/exemptions.xlsx")
@@ -350,11 +541,38 @@ def exemptions_xlsx(competition_id: int):
     competition = services.competition_or_404(competition_id)
     applications = db.session.scalars(_exemptions_stmt(competition)).all()
     return xlsx_response(
-        f"{competition.name}-免赛申请.xlsx", "免赛申请",
-        ["学校", "参赛编号", "姓名", "性别", "出生日期", "理由", "说明", "状态", "学校意见", "区县意见", "登记时间"],
-        ([a.entry.school.name, a.entry.entrant_number, a.entry.name, a.entry.sex, a.entry.birth_date.isoformat(),
-          a.reason.label, a.detail or "", a.state.label, a.school_note or "", a.decision_note or "",
-          fmt_dt(a.created_at)] for a in applications))
+        f"{competition.name}-免赛申请.xlsx",
+        "免赛申请",
+        [
+            "学校",
+            "参赛编号",
+            "姓名",
+            "性别",
+            "出生日期",
+            "理由",
+            "说明",
+            "状态",
+            "学校意见",
+            "区县意见",
+            "登记时间",
+        ],
+        (
+            [
+                a.entry.school.name,
+                a.entry.entrant_number,
+                a.entry.name,
+                a.entry.sex,
+                a.entry.birth_date.isoformat(),
+                a.reason.label,
+                a.detail or "",
+                a.state.label,
+                a.school_note or "",
+                a.decision_note or "",
+                fmt_dt(a.created_at),
+            ]
+            for a in applications
+        ),
+    )
 
 
 def _application_in_scope(application_id: int) -> ExemptionApplication:
@@ -382,8 +600,11 @@ def _exemption_step(application_id: int, step):
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
-    if attempt(lambda: step(current_user, application, approve=request.form.get("approve") == "1",
-                            note=form.note.data))[0]:
+    if attempt(
+        lambda: step(
+            current_user, application, approve=request.form.get("approve") == "1", note=form.note.data
+        )
+    )[0]:
         flash(f"已处理 {application.entry.name} 的免赛申请：{application.state.label}。", "success")
     return redirect(url_for("rosters.exemptions", competition_id=application.entry.competition_id), 303)
 
@@ -412,9 +633,18 @@ def stamped(competition_id: int, school_id: int):
         return download_response(item.data, item.filename, item.mimetype, inline=True)
     form = StampedForm()
     if form.validate_on_submit():
-        if attempt(lambda: services.upload_stamped_list(current_user, competition, school, form.file.data.filename or "",
-                                                        form.file.data.read(services.STAMPED_MAX_BYTES + 1)))[0]:
+        if attempt(
+            lambda: services.upload_stamped_list(
+                current_user,
+                competition,
+                school,
+                form.file.data.filename or "",
+                form.file.data.read(services.STAMPED_MAX_BYTES + 1),
+            )
+        )[0]:
             flash("盖章名单已上传。", "success")
     else:
         flash("；".join(form.file.errors) or "请选择扫描件。", "error")
-    return redirect(url_for("rosters.roster", competition_id=competition.id, school_id=school.id) + "#stamped", 303)
+    return redirect(
+        url_for("rosters.roster", competition_id=competition.id, school_id=school.id) + "#stamped", 303
+    )

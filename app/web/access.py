@@ -4,10 +4,11 @@ A view carries its rule in the ``access_rule`` attribute, set by ``public`` or `
 ``enforce_declared_access`` refuses any endpoint that declares nothing, so a new view without a
 permission fails closed (and ``tests/test_access_matrix.py`` names it).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import abort, current_app, request
 from flask_login import current_user

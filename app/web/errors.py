@@ -1,4 +1,5 @@
 """Error pages in Chinese; htmx requests get the message alone, shown by static/js/app.js."""
+
 from __future__ import annotations
 
 from flask import Flask, render_template, request
@@ -17,15 +18,25 @@ DEFAULT_MESSAGES = {
     429: "操作过于频繁，请稍后再试。",
     500: "服务器出错了，请稍后重试；如果问题持续，请联系管理员。",
 }
-TITLES = {400: "请求无效", 403: "无权访问", 404: "未找到", 405: "不支持", 413: "文件过大", 422: "无法完成",
-          429: "请稍后再试", 500: "服务器错误"}
+TITLES = {
+    400: "请求无效",
+    403: "无权访问",
+    404: "未找到",
+    405: "不支持",
+    413: "文件过大",
+    422: "无法完成",
+    429: "请稍后再试",
+    500: "服务器错误",
+}
 
 
 def render_error(status: int, message: str | None = None):
     message = message or DEFAULT_MESSAGES.get(status, "出错了。")
     if getattr(request, "htmx", None):
         return message, status, {"Content-Type": "text/plain; charset=utf-8", "Vary": "HX-Request"}
-    return render_template("errors/error.html", status=status, title=TITLES.get(status, "出错了"), message=message), status
+    return render_template(
+        "errors/error.html", status=status, title=TITLES.get(status, "出错了"), message=message
+    ), status
 
 
 def register(app: Flask) -> None:
@@ -40,7 +51,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        description = error.description if error.description and not error.description.startswith(("The ", "You ", "Bad ")) else None
+        description = (
+            error.description
+            if error.description and not error.description.startswith(("The ", "You ", "Bad "))
+            else None
+        )
         if code == 429:
             description = "尝试次数过多，请稍后再试。"
         return render_error(code, description)

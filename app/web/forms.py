@@ -1,7 +1,9 @@
 """Form glue shared by every domain."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import flash
 from flask_wtf import FlaskForm

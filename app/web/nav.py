@@ -1,4 +1,5 @@
 """The admin menu. An entry shows only when its endpoint exists and the role may open it."""
+
 from app.auth.models import Role
 
 CITY, DISTRICT, SCHOOL, JUDGE = Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN, Role.JUDGE

@@ -1,4 +1,5 @@
 """One view serves the whole page or, for htmx, just the named block it swaps."""
+
 from __future__ import annotations
 
 from flask import make_response, render_template, request

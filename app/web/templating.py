@@ -1,4 +1,5 @@
 """Template filters and globals shared by every screen."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -1,4 +1,5 @@
 """Home and the signed-in landing page."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -38,8 +39,13 @@ def dashboard():
     school_count = db.session.scalar(sa.select(sa.func.count()).select_from(School).where(scope))
     district_count = db.session.scalar(sa.select(sa.func.count()).select_from(District))
     competition = chosen_competition()
-    return render_template("web/dashboard.html", school_count=school_count, district_count=district_count,
-                           competition=competition, todo=_todo(competition))
+    return render_template(
+        "web/dashboard.html",
+        school_count=school_count,
+        district_count=district_count,
+        competition=competition,
+        todo=_todo(competition),
+    )
 
 
 def _todo(competition: Competition | None) -> list[tuple[str, str]]:

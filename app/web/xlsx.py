@@ -1,11 +1,13 @@
 """xlsx in and out (R-XLS-1 exports; the reading half of every all-or-nothing import, R-ROS-6)."""
+
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import IO, Any, Iterable, Sequence
+from typing import IO, Any
 from urllib.parse import quote
 
 from flask import Response
@@ -53,7 +55,9 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def download_response(data: bytes, filename: str, mimetype: str = XLSX_MIME, *, inline: bool = False) -> Response:
+def download_response(
+    data: bytes, filename: str, mimetype: str = XLSX_MIME, *, inline: bool = False
+) -> Response:
     """A download with a UTF-8 file name (Chinese names survive every browser).
 
     ``inline`` shows it in the browser (an uploaded scan), with ``nosniff`` so the browser keeps to
@@ -70,7 +74,9 @@ def download_response(data: bytes, filename: str, mimetype: str = XLSX_MIME, *, 
     return response
 
 
-def xlsx_response(filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+def xlsx_response(
+    filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> Response:
     """R-XLS-1: any admin table as an xlsx download."""
     return download_response(xlsx_bytes(sheet_title, headers, rows), filename)
 
@@ -151,7 +157,9 @@ def read_sheet(
         for values in sheet.iter_rows():
             raw_rows.append(values)
             if len(raw_rows) > max_rows + 1:
-                raise ImportRejected(f"文件行数过多（超过 {max_rows} 行），一次最多导入 {max_rows} 行，请分批导入。")
+                raise ImportRejected(
+                    f"文件行数过多（超过 {max_rows} 行），一次最多导入 {max_rows} 行，请分批导入。"
+                )
     except ImportRejected:
         raise
     except Exception:  # calamine raises several types for damaged packages

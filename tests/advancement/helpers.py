@@ -1,4 +1,5 @@
 """Advancement test data: a small city with competitors in three preliminary units."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,21 +22,34 @@ class World:
     entries: dict[str, list[Entry]] = field(default_factory=dict)
 
     def unit(self, school) -> AdvancementUnit:
-        return next(u for u in db.session.query(AdvancementUnit).filter_by(stage_id=self.semifinal.id)
-                    if u.unit_school_id == school.id)
+        return next(
+            u
+            for u in db.session.query(AdvancementUnit).filter_by(stage_id=self.semifinal.id)
+            if u.unit_school_id == school.id
+        )
 
 
-def world(city, *, central: int = 7, affiliate: int = 3, township: int = 5, other: int = 17, **settings) -> World:
+def world(
+    city, *, central: int = 7, affiliate: int = 3, township: int = 5, other: int = 17, **settings
+) -> World:
     """Central unit 10 (7 + 3 affiliated), township 5, the other district's central school 17;
     the seat school's teachers are excluded. Every entry carries marker private data."""
     competition = factories.gen_competition(**settings)
     w = World(competition, competition.stage(StageKind.SEMIFINAL), competition.stage(StageKind.FINAL))
-    for label, school, n in (("central", city.central, central), ("affiliate", city.affiliate, affiliate),
-                             ("township", city.township, township), ("other", city.other_school, other)):
-        w.entries[label] = [factories.gen_entry(competition, school, name=f"{label}{i}", phone=f"PM-{label[:3]}-{i:03d}")
-                            for i in range(n)]
-    w.entries["seat"] = [factories.gen_entry(competition, city.seat, status=EntryStatus.EXCLUDED, birth=date(1970, 1, 1))
-                         for _ in range(4)]
+    for label, school, n in (
+        ("central", city.central, central),
+        ("affiliate", city.affiliate, affiliate),
+        ("township", city.township, township),
+        ("other", city.other_school, other),
+    ):
+        w.entries[label] = [
+            factories.gen_entry(competition, school, name=f"{label}{i}", phone=f"PM-{label[:3]}-{i:03d}")
+            for i in range(n)
+        ]
+    w.entries["seat"] = [
+        factories.gen_entry(competition, city.seat, status=EntryStatus.EXCLUDED, birth=date(1970, 1, 1))
+        for _ in range(4)
+    ]
     db.session.commit()
     return w
 

@@ -4,6 +4,7 @@ The outside proof is the RFC 3797 §6 worked example, reproduced byte for byte (
 value the RFC prints, the selection order). ``TEST_VECTORS`` are the portal's own vectors; the
 README quotes them so that anyone can check another RFC 3797 implementation against ours.
 """
+
 from __future__ import annotations
 
 import ast
@@ -47,9 +48,31 @@ VERIFY_PY = REPO / "app" / "advancement" / "verify.py"
 # (index, MD5 as printed, divisor, selected). The RFC names the first ten and Sloth as the next.
 RFC3797_EXAMPLE = {
     "pool": [
-        "John", "Mary", "Bashful", "Dopey", "Sleepy", "Grouchy", "Doc", "Sneazy", "Handsome",
-        "Cassandra", "Pollyanna", "Pendragon", "Pandora", "Faith", "Hope", "Charity", "Lee",
-        "Longsuffering", "Chastity", "Smith", "Pride", "Sloth", "Envy", "Anger", "Kasczynski",
+        "John",
+        "Mary",
+        "Bashful",
+        "Dopey",
+        "Sleepy",
+        "Grouchy",
+        "Doc",
+        "Sneazy",
+        "Handsome",
+        "Cassandra",
+        "Pollyanna",
+        "Pendragon",
+        "Pandora",
+        "Faith",
+        "Hope",
+        "Charity",
+        "Lee",
+        "Longsuffering",
+        "Chastity",
+        "Smith",
+        "Pride",
+        "Sloth",
+        "Envy",
+        "Anger",
+        "Kasczynski",
     ],
     "sources": [[9319], [2, 5, 12, 8, 10], [9, 18, 26, 34, 41, 45]],
     "key": "9319./2.5.8.10.12./9.18.26.34.41.45./",
@@ -66,16 +89,34 @@ RFC3797_EXAMPLE = {
         (10, "31CB111C4A4EBE9287CEAE16FE51B909", 16, 13),
         (11, "07FA46C122F164C215BBC72793B189A3", 15, 22),
     ],
-    "selected_names": ["Lee", "Doc", "Mary", "Charity", "Kasczynski", "Envy", "Sneazy", "Anger",
-                       "Chastity", "Pandora"],
+    "selected_names": [
+        "Lee",
+        "Doc",
+        "Mary",
+        "Charity",
+        "Kasczynski",
+        "Envy",
+        "Sneazy",
+        "Anger",
+        "Chastity",
+        "Pandora",
+    ],
     "next_name": "Sloth",
 }
 
 _POOL_LABELS = [
-    "0101 赵一 青石镇中心小学", "0102 钱二 白沙镇中学", "0103 孙三 青石镇石门村小学",
-    "0104 李四 青石镇中心小学", "0105 周五 白沙镇中学", "0106 吴六 青石镇石门村小学",
-    "0107 郑七 青石镇中心小学", "0108 王八 白沙镇中学", "0109 冯九 青石镇石门村小学",
-    "0110 陈十 青石镇中心小学", "0111 褚十一 白沙镇中学", "0112 卫十二 青石镇石门村小学",
+    "0101 赵一 青石镇中心小学",
+    "0102 钱二 白沙镇中学",
+    "0103 孙三 青石镇石门村小学",
+    "0104 李四 青石镇中心小学",
+    "0105 周五 白沙镇中学",
+    "0106 吴六 青石镇石门村小学",
+    "0107 郑七 青石镇中心小学",
+    "0108 王八 白沙镇中学",
+    "0109 冯九 青石镇石门村小学",
+    "0110 陈十 青石镇中心小学",
+    "0111 褚十一 白沙镇中学",
+    "0112 卫十二 青石镇石门村小学",
 ]
 
 # The portal's own vectors (R-DRAW-1): same pool of 12 (entrant numbers 101..112), two draws.
@@ -141,10 +182,14 @@ def _reference_select(key: str, pool_size: int, count: int) -> list[int]:
 # RFC 3797 §6 worked example — the outside proof (R-DRAW-1 (2), (3))
 # --------------------------------------------------------------------------------------------
 
+
 def test_r_draw_1_rfc3797_section6_key():
     assert make_key(RFC3797_EXAMPLE["sources"]) == RFC3797_EXAMPLE["key"]
     assert [canonical_source(s) for s in RFC3797_EXAMPLE["sources"]] == [
-        "9319./", "2.5.8.10.12./", "9.18.26.34.41.45./"]
+        "9319./",
+        "2.5.8.10.12./",
+        "9.18.26.34.41.45./",
+    ]
 
 
 def test_r_draw_1_rfc3797_section6_md5_table():
@@ -175,6 +220,7 @@ def test_r_draw_1_entropy_table_of_rfc3797_section_3_3():
 # The portal's own vectors (R-DRAW-1)
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("vector", TEST_VECTORS, ids=["vector1", "vector2"])
 def test_r_draw_1_test_vectors_literal(vector):
     pool = _pool(vector)
@@ -199,7 +245,8 @@ def test_r_panel_2_order_of_appearance_vector():
 def test_r_draw_1_test_vectors_match_reference_code(vector):
     key = make_key([values for _, values in vector["sources"]])
     assert select_indices(key, len(vector["pool"]), vector["count"]) == _reference_select(
-        key, len(vector["pool"]), vector["count"])
+        key, len(vector["pool"]), vector["count"]
+    )
 
 
 def test_r_draw_1_canonical_pool_text_and_commitment():
@@ -232,6 +279,7 @@ def test_r_draw_1_record_json_is_stable():
 # Key formation edge cases (R-DRAW-1 (2))
 # --------------------------------------------------------------------------------------------
 
+
 def test_r_draw_1_numeric_strings_lose_leading_zeros_and_sort_numerically():
     assert canonical_source(["0009", 0, " 10 ", 9]) == "0.9.9.10./"
     assert canonical_source([100, 20, 3]) == "3.20.100./"
@@ -243,19 +291,22 @@ def test_r_draw_1_non_numeric_source_string():
     assert make_key([[1, 2], ["W 4-1"]]) == "1.2./W 4-1./"
 
 
-@pytest.mark.parametrize("values, fragment", [
-    ([], "没有取值"),
-    (["W 4-1", 3], "只能有一个取值"),
-    (["四比一"], "ASCII"),
-    (["3.5"], "小数"),
-    (["a/b"], "分隔符"),
-    (["   "], "空白"),
-    ([-1], "负数"),
-    ([True], "不能是"),
-    ([3.0], "不能是"),
-    ([None], "不能是"),
-    ("123", "列表"),
-])
+@pytest.mark.parametrize(
+    "values, fragment",
+    [
+        ([], "没有取值"),
+        (["W 4-1", 3], "只能有一个取值"),
+        (["四比一"], "ASCII"),
+        (["3.5"], "小数"),
+        (["a/b"], "分隔符"),
+        (["   "], "空白"),
+        ([-1], "负数"),
+        ([True], "不能是"),
+        ([3.0], "不能是"),
+        ([None], "不能是"),
+        ("123", "列表"),
+    ],
+)
 def test_r_draw_1_bad_source_values_are_refused(values, fragment):
     with pytest.raises(DrawError, match=fragment):
         canonical_source(values)
@@ -283,6 +334,7 @@ def test_r_draw_1_draw_error_is_a_value_error_in_chinese():
 # --------------------------------------------------------------------------------------------
 # Selection edge cases (R-DRAW-1 (3))
 # --------------------------------------------------------------------------------------------
+
 
 def test_r_draw_1_count_zero():
     assert select_indices("1./", 5, 0) == []
@@ -330,7 +382,9 @@ def test_r_draw_1_duplicate_entrant_numbers_are_refused():
         run_draw(pool, [("现场骰子", [1])], 1)
 
 
-@pytest.mark.parametrize("number, label", [(-1, "x"), (True, "x"), ("12", "x"), (1, "a\tb"), (1, "a\nb"), (1, None)])
+@pytest.mark.parametrize(
+    "number, label", [(-1, "x"), (True, "x"), ("12", "x"), (1, "a\tb"), (1, "a\nb"), (1, None)]
+)
 def test_r_draw_1_bad_pool_entries_are_refused(number, label):
     with pytest.raises(DrawError):
         PoolEntry(number, label)
@@ -340,23 +394,27 @@ def test_r_draw_1_bad_pool_entries_are_refused(number, label):
 # Records: JSON and verification (R-DRAW-1 (4), (5))
 # --------------------------------------------------------------------------------------------
 
+
 def _genuine_dict() -> dict:
     vector = TEST_VECTORS[0]
     return json.loads(run_draw(_pool(vector), vector["sources"], vector["count"]).to_json())
 
 
-@pytest.mark.parametrize("edit, fragment", [
-    (lambda d: d.update(algorithm="rfc2777"), "算法"),
-    (lambda d: d["pool"].pop(), "SHA-256"),
-    (lambda d: d["pool"][0].update(label="0101 赵一 白沙镇中学"), "SHA-256"),
-    (lambda d: d["pool"].reverse(), "升序"),
-    (lambda d: d["sources"][1]["values"].__setitem__(0, 5), "密钥不符"),
-    (lambda d: d.update(key="3.9.11.17.22.28.31./2.5.7./"), "密钥不符"),
-    (lambda d: d.update(count=5), "抽取结果不符"),
-    (lambda d: d.update(selected=[109, 108, 104, 102]), "抽取结果不符"),
-    (lambda d: d.update(count=13), "不能多于"),
-    (lambda d: d["sources"].clear(), "随机源无效"),
-])
+@pytest.mark.parametrize(
+    "edit, fragment",
+    [
+        (lambda d: d.update(algorithm="rfc2777"), "算法"),
+        (lambda d: d["pool"].pop(), "SHA-256"),
+        (lambda d: d["pool"][0].update(label="0101 赵一 白沙镇中学"), "SHA-256"),
+        (lambda d: d["pool"].reverse(), "升序"),
+        (lambda d: d["sources"][1]["values"].__setitem__(0, 5), "密钥不符"),
+        (lambda d: d.update(key="3.9.11.17.22.28.31./2.5.7./"), "密钥不符"),
+        (lambda d: d.update(count=5), "抽取结果不符"),
+        (lambda d: d.update(selected=[109, 108, 104, 102]), "抽取结果不符"),
+        (lambda d: d.update(count=13), "不能多于"),
+        (lambda d: d["sources"].clear(), "随机源无效"),
+    ],
+)
 def test_r_draw_1_verify_record_names_each_kind_of_edit(edit, fragment):
     data = _genuine_dict()
     edit(data)
@@ -364,16 +422,19 @@ def test_r_draw_1_verify_record_names_each_kind_of_edit(edit, fragment):
     assert problems and any(fragment in p for p in problems), problems
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("{", "JSON"),
-    ("[]", "JSON 对象"),
-    ('{"algorithm": "rfc3797"}', "缺少字段"),
-    (json.dumps({**_genuine_dict(), "extra": 1}), "未知字段"),
-    (json.dumps(_genuine_dict()).replace('"count": 4', '"count": 4.0'), "小数"),
-    (json.dumps(_genuine_dict()).replace('"count": 4', '"count": NaN'), "小数"),
-    (json.dumps({**_genuine_dict(), "selected": ["108"]}), "整数"),
-    (json.dumps({**_genuine_dict(), "pool": [{"number": 1, "label": "a\tb"}]}), "制表符"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("{", "JSON"),
+        ("[]", "JSON 对象"),
+        ('{"algorithm": "rfc3797"}', "缺少字段"),
+        (json.dumps({**_genuine_dict(), "extra": 1}), "未知字段"),
+        (json.dumps(_genuine_dict()).replace('"count": 4', '"count": 4.0'), "小数"),
+        (json.dumps(_genuine_dict()).replace('"count": 4', '"count": NaN'), "小数"),
+        (json.dumps({**_genuine_dict(), "selected": ["108"]}), "整数"),
+        (json.dumps({**_genuine_dict(), "pool": [{"number": 1, "label": "a\tb"}]}), "制表符"),
+    ],
+)
 def test_r_draw_1_from_json_refuses_malformed_records(text, fragment):
     with pytest.raises(DrawError, match=fragment):
         DrawRecord.from_json(text)
@@ -382,6 +443,7 @@ def test_r_draw_1_from_json_refuses_malformed_records(text, fragment):
 # --------------------------------------------------------------------------------------------
 # Re-draws (R-DRAW-2)
 # --------------------------------------------------------------------------------------------
+
 
 def _original() -> DrawRecord:
     vector = TEST_VECTORS[0]
@@ -435,8 +497,9 @@ def test_r_draw_2_redraw_refuses_an_original_that_does_not_verify():
 
 def test_r_draw_2_verify_redraw_catches_a_forged_link():
     original = _original()
-    forged = run_draw(_rest(original) + [original.pool[7]], [("现场骰子（重抽）", [4])], 1,
-                      parent=record_link(original))
+    forged = run_draw(
+        _rest(original) + [original.pool[7]], [("现场骰子（重抽）", [4])], 1, parent=record_link(original)
+    )
     assert verify_record(forged) == []  # consistent on its own …
     assert any("已抽中" in p for p in verify_redraw(original, forged))  # … but not as a re-draw
     unlinked = run_draw(_rest(original), [("现场骰子（重抽）", [4])], 1, parent="0" * 64 + ":" + "0" * 64)
@@ -448,15 +511,26 @@ def test_r_draw_2_verify_redraw_catches_a_forged_link():
 # --------------------------------------------------------------------------------------------
 
 _LABEL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\r\n"), max_size=12)
-_TEXT_SOURCE = (st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E, blacklist_characters="./"),
-                        min_size=1, max_size=10)
-                .filter(lambda s: s.strip() != "" and not s.strip().isdigit())
-                .map(lambda s: [s]))
-_NUMERIC_SOURCE = st.lists(st.one_of(st.integers(0, 10**9), st.integers(0, 999).map(lambda n: f"{n:04d}")),
-                           min_size=1, max_size=7)
-_SOURCES = st.lists(st.tuples(st.text(min_size=1, max_size=8).filter(str.strip),
-                              st.one_of(_NUMERIC_SOURCE, _NUMERIC_SOURCE, _TEXT_SOURCE)),
-                    min_size=1, max_size=3)
+_TEXT_SOURCE = (
+    st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E, blacklist_characters="./"),
+        min_size=1,
+        max_size=10,
+    )
+    .filter(lambda s: s.strip() != "" and not s.strip().isdigit())
+    .map(lambda s: [s])
+)
+_NUMERIC_SOURCE = st.lists(
+    st.one_of(st.integers(0, 10**9), st.integers(0, 999).map(lambda n: f"{n:04d}")), min_size=1, max_size=7
+)
+_SOURCES = st.lists(
+    st.tuples(
+        st.text(min_size=1, max_size=8).filter(str.strip),
+        st.one_of(_NUMERIC_SOURCE, _NUMERIC_SOURCE, _TEXT_SOURCE),
+    ),
+    min_size=1,
+    max_size=3,
+)
 _KEY = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=60)
 
 
@@ -543,9 +617,11 @@ def _edit_result(data, choice):
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(record=_records(), edit=st.sampled_from([_edit_pool, _edit_label, _edit_source_value, _edit_key,
-                                               _edit_count, _edit_result]),
-       choice=st.integers(0, 1000))
+@given(
+    record=_records(),
+    edit=st.sampled_from([_edit_pool, _edit_label, _edit_source_value, _edit_key, _edit_count, _edit_result]),
+    choice=st.integers(0, 1000),
+)
 def test_r_draw_1_verify_rejects_every_edited_record(record, edit, choice):
     data = json.loads(record.to_json())
     edit(data, choice)
@@ -571,6 +647,7 @@ def test_r_draw_2_redraw_never_picks_anyone_from_the_original_selection(original
 # --------------------------------------------------------------------------------------------
 # Stand-alone verifier (R-DRAW-1 (5))
 # --------------------------------------------------------------------------------------------
+
 
 def _stdlib_only(path: Path) -> set[str]:
     """Top-level modules imported by ``path`` that are not in the standard library."""
@@ -598,8 +675,16 @@ def _clean_env() -> dict[str, str]:
 
 
 def _run(args, *, cwd, stdin=None):
-    return subprocess.run([sys.executable, *args], cwd=cwd, input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", env=_clean_env(), timeout=60)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_clean_env(),
+        timeout=60,
+    )
 
 
 def _write(path: Path, record: DrawRecord | str) -> Path:
@@ -609,8 +694,10 @@ def _write(path: Path, record: DrawRecord | str) -> Path:
 
 def test_r_draw_1_verifier_as_package_module_without_flask_or_sqlalchemy(tmp_path):
     path = _write(tmp_path / "record.json", _original())
-    code = ("import sys; sys.modules['flask'] = None; sys.modules['sqlalchemy'] = None; import runpy; "
-            f"sys.argv = ['verify', {str(path)!r}]; runpy.run_module('app.advancement.verify', run_name='__main__')")
+    code = (
+        "import sys; sys.modules['flask'] = None; sys.modules['sqlalchemy'] = None; import runpy; "
+        f"sys.argv = ['verify', {str(path)!r}]; runpy.run_module('app.advancement.verify', run_name='__main__')"
+    )
     result = _run(["-c", code], cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert "一致 (match)" in result.stdout and "不一致" not in result.stdout
@@ -647,8 +734,9 @@ def test_r_draw_1_verifier_copied_alone_into_an_empty_folder(tmp_path):
 def test_r_draw_1_verifier_exit_code_2_for_unreadable_input(tmp_path):
     good = _write(tmp_path / "good.json", _original())
     broken = _write(tmp_path / "broken.json", "{not json")
-    result = _run(["-m", "app.advancement.verify", str(good), str(broken), str(tmp_path / "missing.json")],
-                  cwd=REPO)
+    result = _run(
+        ["-m", "app.advancement.verify", str(good), str(broken), str(tmp_path / "missing.json")], cwd=REPO
+    )
     assert result.returncode == 2
     assert "一致 (match)" in result.stdout
     assert "broken.json: 无法读取 (unreadable)" in result.stderr
@@ -666,8 +754,9 @@ def test_r_draw_2_verifier_checks_the_link_between_given_records(tmp_path):
     assert result.returncode == 0, result.stdout
     assert f"重抽记录，原记录为 {first}" in result.stdout
 
-    forged = run_draw(_rest(original) + [original.pool[7]], [("现场骰子（重抽）", [4])], 1,
-                      parent=record_link(original))
+    forged = run_draw(
+        _rest(original) + [original.pool[7]], [("现场骰子（重抽）", [4])], 1, parent=record_link(original)
+    )
     third = _write(tmp_path / "forged.json", forged)
     alone = _run(["-m", "app.advancement.verify", str(third)], cwd=REPO)
     assert alone.returncode == 0 and "原记录未一并提供" in alone.stdout

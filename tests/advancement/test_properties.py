@@ -5,6 +5,7 @@ in ``test_draw.py``; here: whatever the unit, its recommendations and its disqua
 draw never picks a recommended or disqualified teacher, never picks twice, fills exactly its drawn
 places, and its stored record verifies — and so does a re-draw after a disqualification.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,11 @@ from tests.advancement.helpers import SOURCES
 _VALUES = st.lists(st.lists(st.integers(0, 99), min_size=1, max_size=4), min_size=2, max_size=2)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(size=st.integers(4, 40), data=st.data(), values=_VALUES)
 def test_draw_never_picks_recommended_or_disqualified_nor_twice(city, size, data, values):
     try:
@@ -38,7 +42,7 @@ def test_draw_never_picks_recommended_or_disqualified_nor_twice(city, size, data
         services.freeze_quotas(semifinal, by=city.city_admin)
         unit = next(u for u in services.quota_rows(semifinal) if u.school_id == city.other_school.id).unit
         eligible = [e for i, e in enumerate(entries) if i not in disqualified]
-        picked = data.draw(st.permutations(eligible))[:services.required_count(unit)]
+        picked = data.draw(st.permutations(eligible))[: services.required_count(unit)]
         services.set_nominations(unit, [e.id for e in picked], by=city.city_admin)
         services.confirm_unit(unit, by=city.city_admin)
         if unit.drawn == 0:
@@ -52,7 +56,9 @@ def test_draw_never_picks_recommended_or_disqualified_nor_twice(city, size, data
         record = DrawRecord.from_json(draw.record_json)
         assert verify_record(record) == []
         edited = json.loads(draw.record_json)
-        edited["selected"] = edited["selected"][::-1] if len(edited["selected"]) > 1 else [edited["selected"][0] + 1]
+        edited["selected"] = (
+            edited["selected"][::-1] if len(edited["selected"]) > 1 else [edited["selected"][0] + 1]
+        )
         assert verify_record(DrawRecord.from_json(json.dumps(edited))) != []
 
         # a drawn teacher is disqualified: the re-draw fills only that place, from the rest

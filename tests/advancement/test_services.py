@@ -1,5 +1,6 @@
 """Advancement services: quotas (R-Q-1..3), recommendation (R-Q-4), draws (R-DRAW-1/2), shortlists,
 disqualification (R-PUB-2), scope (R-ROLE-1)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -54,7 +55,10 @@ def test_quotas_recompute_live_until_frozen_then_stay_and_the_change_is_audited(
     services.handle_disqualification(w.entries["township"][1], by=city.city_admin)
     row = next(r for r in services.quota_rows(w.semifinal) if r.name == "青石镇中学")
     assert (row.competitors, row.live_competitors, row.quota, row.changed_since_freeze) == (4, 3, 1, True)
-    assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "advancement.quota_kept")) is not None
+    assert (
+        db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "advancement.quota_kept"))
+        is not None
+    )
     with pytest.raises(DomainError, match="已冻结"):
         services.freeze_quotas(w.semifinal, by=city.city_admin)
 
@@ -81,7 +85,9 @@ def test_r_q_4_unit_recommends_exactly_its_number_and_district_confirms(city):
     with pytest.raises(NotAllowed):
         services.confirm_unit(unit, by=city.other_district_admin)
     services.confirm_unit(unit, by=city.district_admin)
-    entrants = db.session.scalars(sa.select(StageEntrant).where(StageEntrant.stage_id == w.semifinal.id)).all()
+    entrants = db.session.scalars(
+        sa.select(StageEntrant).where(StageEntrant.stage_id == w.semifinal.id)
+    ).all()
     assert sorted(e.entry_id for e in entrants) == sorted(ids[:2])
     assert {e.route for e in entrants} == {AdvanceRoute.RECOMMENDED}
     with pytest.raises(DomainError, match="已确认"):
@@ -116,7 +122,11 @@ def test_suggest_by_rank_takes_the_best_aggregates_first(city, monkeypatch):
     services.freeze_quotas(w.semifinal, by=city.city_admin)
     unit = w.unit(city.central)
     people = w.entries["central"] + w.entries["affiliate"]
-    scores = {people[4].id: (Decimal("91.50"), 1), people[9].id: (Decimal("88.00"), 1), people[0].id: (Decimal("88.00"), 2)}
+    scores = {
+        people[4].id: (Decimal("91.50"), 1),
+        people[9].id: (Decimal("88.00"), 1),
+        people[0].id: (Decimal("88.00"), 2),
+    }
     monkeypatch.setattr(services, "source_results", lambda stage, ids: scores)
     assert services.suggest_by_rank(unit) == [people[4].id, people[9].id]  # equal 88.00: better rank first
     order = [c.entry.id for c in services.candidates(unit)]
@@ -194,7 +204,9 @@ def test_r_pub_2_r_draw_2_whole_path_disqualified_drawn_teacher_is_redrawn(city)
     assert not pool & recommended and len(pool) == 14 - 2
     assert [s["name"] for s in redraw.sources_announced] == [f"重抽：{s}" for s in SOURCES]
     assert db.session.scalar(sa.select(StageEntrant).where(StageEntrant.entry_id == cheat.id)) is None
-    removed = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "advancement.disqualified_removed"))
+    removed = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "advancement.disqualified_removed")
+    )
     assert removed.before["route"] == "drawn" and removed.reason == "异议成立：弄虚作假"
     with pytest.raises(DomainError, match="新的"):  # the same values as the original would repeat its key
         services.perform_draw(redraw, VALUES, by=city.city_admin)
@@ -220,7 +232,9 @@ def test_r_pub_2_disqualified_recommended_teacher_reopens_the_units_recommendati
     suggestion = services.suggest_by_rank(unit)
     assert suggestion[0] == kept.id and cheat.id not in suggestion and len(suggestion) == 2
     with pytest.raises(DomainError, match="不能撤换"):
-        services.set_nominations(unit, [e for e in suggestion[1:]] + [w.entries["central"][-1].id], by=city.school_admin)
+        services.set_nominations(
+            unit, list(suggestion[1:]) + [w.entries["central"][-1].id], by=city.school_admin
+        )
     services.set_nominations(unit, suggestion, by=city.school_admin)
     services.confirm_unit(unit, by=city.district_admin)
     assert len([r for r in services.shortlist(w.semifinal) if r.route == AdvanceRoute.RECOMMENDED]) == 2
@@ -250,9 +264,14 @@ def test_final_quotas_per_district_from_semifinal_competitors(city):
     final_rows = services.quota_rows(w.final)
     assert {r.name: r.quota for r in final_rows} == {"东山县": 1, "西岭县": 1}
     services.freeze_quotas(w.final, by=city.city_admin)
-    unit = next(u for u in db.session.query(services.AdvancementUnit).filter_by(stage_id=w.final.id)
-                if u.district_id == city.d1.id)
-    assert services.can_recommend(city.district_admin, unit) and not services.can_confirm(city.district_admin, unit)
+    unit = next(
+        u
+        for u in db.session.query(services.AdvancementUnit).filter_by(stage_id=w.final.id)
+        if u.district_id == city.d1.id
+    )
+    assert services.can_recommend(city.district_admin, unit) and not services.can_confirm(
+        city.district_admin, unit
+    )
     assert not services.can_recommend(city.school_admin, unit)
     services.set_nominations(unit, services.suggest_by_rank(unit), by=city.district_admin)
     with pytest.raises(NotAllowed):
@@ -272,8 +291,15 @@ def test_shortlist_scope_clause(city):
 
 def test_disqualification_when_nobody_is_left_to_draw_keeps_the_vacancy_and_logs_why(city):
     # ratio 100 %, nothing recommended: both teachers of the unit are drawn, nobody is left for a re-draw
-    w = world(city, central=2, affiliate=0, township=0, other=0, semifinal_ratio=Decimal("1"),
-              semifinal_recommend_ratio=Decimal("0"))
+    w = world(
+        city,
+        central=2,
+        affiliate=0,
+        township=0,
+        other=0,
+        semifinal_ratio=Decimal("1"),
+        semifinal_recommend_ratio=Decimal("0"),
+    )
     unit = freeze_and_confirm(w, city, city.central)
     assert (unit.quota, unit.recommended, unit.drawn) == (2, 0, 2)
     draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
@@ -281,7 +307,9 @@ def test_disqualification_when_nobody_is_left_to_draw_keeps_the_vacancy_and_logs
     cheat = w.entries["central"][0]
     cheat.disqualified_at = utcnow()
     assert services.handle_disqualification(cheat, by=city.city_admin) == []
-    logged = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "advancement.redraw_not_possible"))
+    logged = db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "advancement.redraw_not_possible")
+    )
     assert logged is not None and "少于" in logged.summary
     assert services.vacancies(unit) == 1
 
@@ -317,10 +345,20 @@ def test_r_draw_2_two_organisers_performing_at_once_store_one_draw(city):
     unit = freeze_and_confirm(w, city, city.other_school)
     draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
     # the other organiser's request has just stored its result; this session still holds the old row state
-    db.session.execute(sa.update(Draw).where(Draw.id == draw.id).values(status=DrawStatus.DRAWN, record_json="{}")
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        sa.update(Draw)
+        .where(Draw.id == draw.id)
+        .values(status=DrawStatus.DRAWN, record_json="{}")
+        .execution_options(synchronize_session=False)
+    )
     assert draw.status == DrawStatus.ANNOUNCED
     with pytest.raises(DomainError, match="已由他人完成"):
         services.perform_draw(draw, VALUES, by=city.city_admin)
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(StageEntrant)
-                             .where(StageEntrant.route == AdvanceRoute.DRAWN)) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(StageEntrant)
+            .where(StageEntrant.route == AdvanceRoute.DRAWN)
+        )
+        == 0
+    )

@@ -1,5 +1,6 @@
 """Advancement screens: scope (R-ROLE-1), recommendation and draw flow over HTTP, public draw pages
 that never leak private data (R-PUB-1), xlsx exports (R-XLS-1)."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def private_markers(w) -> list[str]:
     people = [e for group in w.entries.values() for e in group]
-    return [e.id_number for e in people] + [e.phone for e in people if e.phone] + \
-        [e.birth_date.isoformat() for e in people] + [e.birth_date.strftime("%Y%m%d") for e in people]
+    return (
+        [e.id_number for e in people]
+        + [e.phone for e in people if e.phone]
+        + [e.birth_date.isoformat() for e in people]
+        + [e.birth_date.strftime("%Y%m%d") for e in people]
+    )
 
 
 def test_index_without_competition_and_with(client, login, city):
@@ -56,7 +61,9 @@ def test_school_admin_cannot_recommend_for_another_unit(client, login, city):
     db.session.commit()
     township = w.unit(city.township)
     login(city.school_admin)
-    response = client.post(f"/advancement/units/{township.id}/recommend", data={"entry": [str(w.entries["township"][0].id)]})
+    response = client.post(
+        f"/advancement/units/{township.id}/recommend", data={"entry": [str(w.entries["township"][0].id)]}
+    )
     assert response.status_code == 403 and "范围" in response.get_data(as_text=True)
     assert client.get(f"/advancement/units/{township.id}").status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(services.Nomination)) == 0
@@ -68,7 +75,9 @@ def test_recommend_confirm_announce_perform_over_http_and_public_pages(client, l
     db.session.commit()
     unit = w.unit(city.central)
     login(city.school_admin)
-    page = client.get(f"/advancement/units/{unit.id}?suggest=1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    page = client.get(f"/advancement/units/{unit.id}?suggest=1", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert page.count("checked") == 2 and "<html" not in page
     one = str(w.entries["central"][0].id)
     bad = client.post(f"/advancement/units/{unit.id}/recommend", data={"entry": [one]})
@@ -78,19 +87,30 @@ def test_recommend_confirm_announce_perform_over_http_and_public_pages(client, l
     assert client.post(f"/advancement/units/{unit.id}/confirm").status_code == 403
     login(city.district_admin)
     assert client.post(f"/advancement/units/{unit.id}/confirm").status_code == 303
-    response = client.post(f"/advancement/units/{unit.id}/draws",
-                           data={"sources": "\n".join(SOURCES), "event_at": "2026-12-20T21:30"})
+    response = client.post(
+        f"/advancement/units/{unit.id}/draws",
+        data={"sources": "\n".join(SOURCES), "event_at": "2026-12-20T21:30"},
+    )
     assert response.status_code == 303
     draw = db.session.scalar(sa.select(Draw))
     public = client.get(f"/draws/{draw.id}")  # anyone, no login needed
     text = public.get_data(as_text=True)
-    assert public.status_code == 200 and draw.pool_sha256 in text and SOURCES[0] in text and "2026-12-20 21:30" in text
+    assert (
+        public.status_code == 200
+        and draw.pool_sha256 in text
+        and SOURCES[0] in text
+        and "2026-12-20 21:30" in text
+    )
     commitment = client.get(f"/draws/{draw.id}.json").get_json()
     assert commitment["pool_sha256"] == draw.pool_sha256 and commitment["status"] == "announced"
     bad = client.post(f"/advancement/draws/{draw.id}/perform", data={"source-0": "1 2 3"})
     assert bad.status_code == 422 and "每个已公布的随机源" in bad.get_data(as_text=True)
-    assert client.post(f"/advancement/draws/{draw.id}/perform",
-                       data={"source-0": "3 7 1", "source-1": "6, 2, 5"}).status_code == 303
+    assert (
+        client.post(
+            f"/advancement/draws/{draw.id}/perform", data={"source-0": "3 7 1", "source-1": "6, 2, 5"}
+        ).status_code
+        == 303
+    )
     again = client.post(f"/advancement/draws/{draw.id}/perform", data={"source-0": "1", "source-1": "2"})
     assert again.status_code == 422 and "不能再抽一次" in again.get_data(as_text=True)
     record_text = client.get(f"/draws/{draw.id}.json").get_data(as_text=True)
@@ -205,7 +225,10 @@ def test_quota_and_unit_pages_run_a_fixed_number_of_queries(client, login, city)
     services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
     db.session.commit()
     login(city.district_admin)
-    for url, most in ((f"/advancement/stages/{w.semifinal.id}/quotas", 8), (f"/advancement/units/{unit.id}", 8)):
+    for url, most in (
+        (f"/advancement/stages/{w.semifinal.id}/quotas", 8),
+        (f"/advancement/units/{unit.id}", 8),
+    ):
         db.session.expunge_all()
         with count_queries() as statements:
             assert client.get(url).status_code == 200

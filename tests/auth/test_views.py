@@ -1,4 +1,5 @@
 """Sign-in, CSRF, rate limits and sessions (R-ROLE-1)."""
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,9 @@ def test_a_bad_login_says_so_in_chinese_and_signs_nobody_in(client, city):
 
 def test_a_bad_login_through_htmx_gets_the_form_block_with_the_message(client, city):
     # The block is rendered on its own (jinja2-fragments): the form macros must not depend on the page's imports.
-    response = client.post("/login", data={"username": "school", "password": "wrong"}, headers={"HX-Request": "true"})
+    response = client.post(
+        "/login", data={"username": "school", "password": "wrong"}, headers={"HX-Request": "true"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "用户名或密码错误" in html and 'id="login-form"' in html and "<html" not in html
@@ -72,6 +75,7 @@ def test_a_post_without_csrf_token_is_refused_and_changes_nothing(client, city, 
     assert "CSRF" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 6
     from app.orgs.models import District
+
     assert db.session.scalar(sa.select(District).where(District.code == "D09")) is None
 
 
@@ -86,13 +90,18 @@ def test_htmx_requests_carry_the_token_in_a_header(client, city, login, csrf_on)
     login(city.city_admin)
     html = client.get("/dashboard").get_data(as_text=True)
     token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
-    response = client.post("/admin/districts/new", data={"code": "D09", "name": "新区"},
-                           headers={"X-CSRFToken": token, "HX-Request": "true"})
+    response = client.post(
+        "/admin/districts/new",
+        data={"code": "D09", "name": "新区"},
+        headers={"X-CSRFToken": token, "HX-Request": "true"},
+    )
     assert response.status_code == 303
 
 
 def test_next_parameter_never_redirects_off_site(client, city):
-    response = client.post("/login?next=https://evil.example/x", data={"username": "city", "password": "secret-pass"})
+    response = client.post(
+        "/login?next=https://evil.example/x", data={"username": "city", "password": "secret-pass"}
+    )
     assert response.headers["Location"].endswith("/dashboard")
     client.post("/logout")
     response = client.post("/login?next=/admin/schools", data={"username": "city", "password": "secret-pass"})
@@ -117,13 +126,30 @@ def test_logout_needs_a_post(client, city, login):
 
 def test_district_admin_creates_a_judge_in_own_district_only(client, city, login):
     login(city.district_admin)
-    ok = client.post("/admin/users/new", data={"username": "judge-new", "display_name": "新评委", "role": "judge",
-                                               "school_id": city.township.id, "password": "long-enough-1", "active": "y"})
+    ok = client.post(
+        "/admin/users/new",
+        data={
+            "username": "judge-new",
+            "display_name": "新评委",
+            "role": "judge",
+            "school_id": city.township.id,
+            "password": "long-enough-1",
+            "active": "y",
+        },
+    )
     assert ok.status_code == 303
     created = db.session.scalar(sa.select(User).where(User.username == "judge-new"))
     assert created.role == Role.JUDGE and created.district_id == city.d1.id
-    refused = client.post("/admin/users/new", data={"username": "judge-x", "display_name": "外区评委", "role": "judge",
-                                                    "school_id": city.other_school.id, "password": "long-enough-1"})
+    refused = client.post(
+        "/admin/users/new",
+        data={
+            "username": "judge-x",
+            "display_name": "外区评委",
+            "role": "judge",
+            "school_id": city.other_school.id,
+            "password": "long-enough-1",
+        },
+    )
     assert refused.status_code == 422  # the other district's school is not even offered as a choice
     assert db.session.scalar(sa.select(User).where(User.username == "judge-x")) is None
 
@@ -136,7 +162,9 @@ def test_district_admin_cannot_open_a_city_admin_account(client, city, login):
 
 def test_duplicate_username_is_refused_with_a_message(client, city, login):
     login(city.city_admin)
-    response = client.post("/admin/users/new", data={"username": "judge", "display_name": "重名", "role": "judge",
-                                                     "password": "long-enough-1"})
+    response = client.post(
+        "/admin/users/new",
+        data={"username": "judge", "display_name": "重名", "role": "judge", "password": "long-enough-1"},
+    )
     assert response.status_code == 422
     assert "已被使用" in response.get_data(as_text=True)

@@ -1,9 +1,10 @@
 """Awards test data: competitors advanced into a stage, with results either judged for real (through
 the judging services) or stubbed as EntryResult rows for the award rules' worked examples."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 from app.auth.models import Role
 from app.competitions.models import AdvanceRoute, Competition, Entry, Group, Stage, StageEntrant, StageKind
@@ -21,7 +22,9 @@ def advance(stage: Stage, entries: Sequence[Entry]) -> None:
     db.session.flush()
 
 
-def competitors(competition: Competition, kind: StageKind, schools: Sequence[School], n: int, **fields) -> list[Entry]:
+def competitors(
+    competition: Competition, kind: StageKind, schools: Sequence[School], n: int, **fields
+) -> list[Entry]:
     """``n`` competing teachers spread over ``schools``, advanced into the ``kind`` stage (not the preliminary)."""
     made = [factories.gen_entry(competition, schools[i % len(schools)], **fields) for i in range(n)]
     if kind != StageKind.PRELIMINARY:
@@ -31,14 +34,21 @@ def competitors(competition: Competition, kind: StageKind, schools: Sequence[Sch
     return made
 
 
-def stub_results(monkeypatch, scores: dict[int, Decimal | str | None], group: Group = Group.PRIMARY_YOUTH) -> None:
+def stub_results(
+    monkeypatch, scores: dict[int, Decimal | str | None], group: Group = Group.PRIMARY_YOUTH
+) -> None:
     """Make ``stage_results`` return these aggregates (entry id → score; None = no result yet).
 
     Ties are exact ties: the item aggregates are empty, so equal aggregates share a rank (R-RANK-1).
     """
+
     def fake(stage, *, entry_ids=None, ranked=True):
-        return [EntryResult(entry_id, None if s is None else Decimal(s), None, group, 0, 3 if s is not None else 0, ())
-                for entry_id, s in scores.items()]
+        return [
+            EntryResult(
+                entry_id, None if s is None else Decimal(s), None, group, 0, 3 if s is not None else 0, ()
+            )
+            for entry_id, s in scores.items()
+        ]
 
     monkeypatch.setattr("app.awards.services.stage_results", fake)
 
@@ -49,8 +59,9 @@ def judged_semifinal(city, scores: Sequence[Sequence[str]]) -> tuple[Competition
     competition = factories.gen_competition()
     judging.ensure_default_forms(competition)
     subject = factories.subject(competition)
-    entries = competitors(competition, StageKind.SEMIFINAL, [city.central, city.affiliate], len(scores),
-                          subject_=subject)
+    entries = competitors(
+        competition, StageKind.SEMIFINAL, [city.central, city.affiliate], len(scores), subject_=subject
+    )
     stage = competition.stage(StageKind.SEMIFINAL)
     panel = judging.create_panel(stage, subject, Group.PRIMARY_YOUTH, by=city.city_admin, district=city.d1)
     judging.fill_panel(panel, by=city.city_admin)

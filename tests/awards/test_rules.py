@@ -1,4 +1,5 @@
 """R-AW-1 prize counts with ties and R-AW-3 team ranking: worked examples of the pure rules."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -18,14 +19,17 @@ SEMI = [Decimal("0.20"), Decimal("0.30")]
 FINAL = [Decimal("0.20"), Decimal("0.30"), Decimal("0.50")]
 
 
-@pytest.mark.parametrize("size, semifinal, final", [
-    (0, [0, 0], [0, 0, 0]),
-    (1, [0, 0], [0, 0, 1]),      # 0.2 → 0, 0.3 → 0, 0.5 → 1 (half up)
-    (3, [1, 1], [1, 1, 2]),      # 0.6 → 1, 0.9 → 1, 1.5 → 2
-    (5, [1, 2], [1, 2, 3]),      # 1.0, 1.5 → 2, 2.5 → 3
-    (10, [2, 3], [2, 3, 5]),
-    (17, [3, 5], [3, 5, 9]),     # 3.4 → 3, 5.1 → 5, 8.5 → 9
-])
+@pytest.mark.parametrize(
+    "size, semifinal, final",
+    [
+        (0, [0, 0], [0, 0, 0]),
+        (1, [0, 0], [0, 0, 1]),  # 0.2 → 0, 0.3 → 0, 0.5 → 1 (half up)
+        (3, [1, 1], [1, 1, 2]),  # 0.6 → 1, 0.9 → 1, 1.5 → 2
+        (5, [1, 2], [1, 2, 3]),  # 1.0, 1.5 → 2, 2.5 → 3
+        (10, [2, 3], [2, 3, 5]),
+        (17, [3, 5], [3, 5, 9]),  # 3.4 → 3, 5.1 → 5, 8.5 → 9
+    ],
+)
 def test_prize_counts_round_half_up_r_aw_1(size, semifinal, final):
     assert prize_counts(size, SEMI) == semifinal
     assert prize_counts(size, FINAL) == final
@@ -96,6 +100,7 @@ def test_seventeen_with_a_tie_at_rank_three():
 
 # ---------------------------------------------------------------- R-AW-3 team ranking
 
+
 def _t(key, competitors, prized, eligible):
     return TeamFigures(key, competitors, prized, eligible)
 
@@ -103,22 +108,32 @@ def _t(key, competitors, prized, eligible):
 def test_team_ranking_worked_example_share_then_participation():
     # 5 schools, 20% → 1 place.
     teams = [
-        _t("A", 4, 2, 5),   # 50%, participation 80%
-        _t("B", 2, 1, 2),   # 50%, participation 100% → wins the tie on participation
-        _t("C", 4, 1, 4),   # 25%
+        _t("A", 4, 2, 5),  # 50%, participation 80%
+        _t("B", 2, 1, 2),  # 50%, participation 100% → wins the tie on participation
+        _t("C", 4, 1, 4),  # 25%
         _t("D", 10, 1, 10),  # 10%
-        _t("E", 3, 0, 3),   # 0%
+        _t("E", 3, 0, 3),  # 0%
     ]
     places = rank_teams(teams, Decimal("0.20"))
     assert [(p.figures.key, p.rank, p.awarded) for p in places] == [
-        ("B", 1, True), ("A", 2, False), ("C", 3, False), ("D", 4, False), ("E", 5, False)]
+        ("B", 1, True),
+        ("A", 2, False),
+        ("C", 3, False),
+        ("D", 4, False),
+        ("E", 5, False),
+    ]
 
 
 def test_team_tie_at_the_boundary_is_included():
     teams = [_t("A", 4, 2, 4), _t("B", 2, 1, 2), _t("C", 4, 1, 4), _t("D", 4, 1, 4), _t("E", 4, 0, 4)]
     places = rank_teams(teams, Decimal("0.20"))
     assert [(p.figures.key, p.rank, p.awarded) for p in places] == [
-        ("A", 1, True), ("B", 1, True), ("C", 3, False), ("D", 3, False), ("E", 5, False)]
+        ("A", 1, True),
+        ("B", 1, True),
+        ("C", 3, False),
+        ("D", 3, False),
+        ("E", 5, False),
+    ]
 
 
 def test_team_without_prize_never_awarded_and_school_without_competitors_not_ranked():

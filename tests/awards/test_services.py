@@ -1,5 +1,6 @@
 """Award services on a database: pools, publish/withdraw (audited, R-AUD-1), snapshots, scope, team and
 organisation awards (R-AW-1, R-AW-3)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,6 +16,7 @@ from app.competitions.models import EntryStatus, StageKind
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from tests.awards.helpers import competitors, judged_semifinal, stub_results
+
 
 def _semi(city):
     return Scope(AwardKind.SEMIFINAL, city.d1.id)
@@ -39,8 +41,14 @@ def test_semifinal_pool_is_per_district_with_ties_sharing_r_aw_1(season, city, m
     pools = services.individual_pools(competition.stage(StageKind.SEMIFINAL), city.d1.id)
     assert len(pools) == 1 and pools[0].size == 10
     got = [(r.entry.id, r.rank, r.prize) for r in pools[0].rows]
-    assert got[:6] == [(d1[0].id, 1, Prize.FIRST), (d1[1].id, 2, Prize.FIRST), (d1[2].id, 2, Prize.FIRST),
-                       (d1[3].id, 2, Prize.FIRST), (d1[4].id, 5, Prize.SECOND), (d1[5].id, 6, None)]
+    assert got[:6] == [
+        (d1[0].id, 1, Prize.FIRST),
+        (d1[1].id, 2, Prize.FIRST),
+        (d1[2].id, 2, Prize.FIRST),
+        (d1[3].id, 2, Prize.FIRST),
+        (d1[4].id, 5, Prize.SECOND),
+        (d1[5].id, 6, None),
+    ]
     assert got[-1] == (d1[9].id, None, None)  # no result: no rank, no prize
     assert pools[0].nominal == [2, 3] and pools[0].given == [4, 1] and pools[0].unscored == 1
 
@@ -48,6 +56,7 @@ def test_semifinal_pool_is_per_district_with_ties_sharing_r_aw_1(season, city, m
 def test_disqualified_teacher_is_not_a_competitor_and_gets_no_prize(season, city, monkeypatch):
     competition, d1, _ = season
     from app.timeutil import utcnow
+
     d1[0].disqualified_at = utcnow()
     db.session.commit()
     stub_results(monkeypatch, {e.id: str(100 - i) for i, e in enumerate(d1)})
@@ -55,7 +64,14 @@ def test_disqualified_teacher_is_not_a_competitor_and_gets_no_prize(season, city
     rows = pools[0].rows
     assert d1[0].id not in [r.entry.id for r in rows]
     assert pools[0].size == 9  # 9 → 20% = 1.8 → 2 first, 30% = 2.7 → 3 second
-    assert [r.prize for r in rows[:6]] == [Prize.FIRST, Prize.FIRST, Prize.SECOND, Prize.SECOND, Prize.SECOND, None]
+    assert [r.prize for r in rows[:6]] == [
+        Prize.FIRST,
+        Prize.FIRST,
+        Prize.SECOND,
+        Prize.SECOND,
+        Prize.SECOND,
+        None,
+    ]
 
 
 def test_publish_snapshots_with_codes_and_is_audited(season, city, monkeypatch):
@@ -103,8 +119,11 @@ def test_withdraw_needs_reason_is_audited_and_allows_republishing(season, city, 
 def test_two_live_lists_for_one_scope_are_impossible_in_the_database(season, city):
     competition, _, _ = season
     for _ in range(2):
-        db.session.add(AwardRelease(competition=competition, kind=AwardKind.FINAL, scope_key="final", issuer="x",
-                                    live=True))
+        db.session.add(
+            AwardRelease(
+                competition=competition, kind=AwardKind.FINAL, scope_key="final", issuer="x", live=True
+            )
+        )
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
@@ -147,15 +166,18 @@ def test_unscored_competitors_need_explicit_confirmation(season, city, monkeypat
     assert d1[0].id not in [a.entry_id for a in release.awards]
 
 
-def test_no_competitors_refused_but_a_pool_too_small_for_prizes_can_be_published(season, city, f, monkeypatch):
+def test_no_competitors_refused_but_a_pool_too_small_for_prizes_can_be_published(
+    season, city, f, monkeypatch
+):
     competition, _, d2 = season
     empty = f.gen_competition(name="空赛事")
     with pytest.raises(DomainError, match="没有复赛选手"):
         services.publish(empty, _semi(city), by=city.city_admin)
     # 西岭县: 3 competitors → 1 first (0.6 → 1), 1 second (0.9 → 1); with only one scored, one prize.
     stub_results(monkeypatch, {d2[0].id: "80", d2[1].id: None, d2[2].id: None})
-    release = services.publish(competition, Scope(AwardKind.SEMIFINAL, city.d2.id), by=city.city_admin,
-                               allow_unscored=True)
+    release = services.publish(
+        competition, Scope(AwardKind.SEMIFINAL, city.d2.id), by=city.city_admin, allow_unscored=True
+    )
     assert [a.prize for a in release.awards] == [Prize.FIRST]
     with pytest.raises(DomainError, match="空名单"):
         services.publish(competition, Scope(AwardKind.ORGANISATION), by=city.city_admin)
@@ -167,11 +189,13 @@ def test_with_real_judging_scores(city):
     competition, entries = judged_semifinal(city, rows)
     release = services.publish(competition, _semi(city), by=city.district_admin)
     assert [(a.entry_id, a.prize) for a in release.awards] == (
-        [(e.id, Prize.FIRST) for e in entries[:2]] + [(e.id, Prize.SECOND) for e in entries[2:5]])
+        [(e.id, Prize.FIRST) for e in entries[:2]] + [(e.id, Prize.SECOND) for e in entries[2:5]]
+    )
     assert release.awards[0].score == Decimal("90.00")  # 9 + 9 + 27 + 45
 
 
 # ---------------------------------------------------------------- R-AW-3
+
 
 def test_team_award_ranks_central_and_non_central_separately(city, f, monkeypatch):
     competition = f.gen_competition(team_award_ratio=Decimal("0.50"))  # 2 central → 1 place, 3 others → 2
@@ -187,6 +211,7 @@ def test_team_award_ranks_central_and_non_central_separately(city, f, monkeypatc
     f.gen_entry(competition, city.seat, status=EntryStatus.EXCLUDED)  # nobody competes: not ranked
     prized = [central[0], other[0], affiliate[0], affiliate[1], township[0]]
     from tests.awards.helpers import advance
+
     advance(competition.stage(StageKind.SEMIFINAL), prized)
     advance(competition.stage(StageKind.FINAL), [affiliate[0]])
     db.session.commit()
@@ -204,15 +229,25 @@ def test_team_award_ranks_central_and_non_central_separately(city, f, monkeypatc
     # 东山县 semifinal, 小学青年组: 3 competitors → 1 first, 1 second: central[0], affiliate[0]; the township's
     # teacher is alone in 初中青年组 → no prize. 西岭县: 1 competitor → no semifinal prize.
     # Final: 1 competitor → third prize (affiliate[0], already counted: teachers are counted once).
-    central_rows = [(r.school.name, r.place.figures.prized, r.place.rank, r.place.awarded) for r in teams["中心校"]]
+    central_rows = [
+        (r.school.name, r.place.figures.prized, r.place.rank, r.place.awarded) for r in teams["中心校"]
+    ]
     assert central_rows == [("青石镇中心小学", 1, 1, True), ("松岭镇中心小学", 0, 2, False)]
-    non_central = [(r.school.name, r.place.figures.prized, r.place.rank, r.place.awarded) for r in teams["非中心校"]]
+    non_central = [
+        (r.school.name, r.place.figures.prized, r.place.rank, r.place.awarded) for r in teams["非中心校"]
+    ]
     # affiliate 1/3; township 0/5 and 白沙 0/2 tie (0 share, participation 100%) at the boundary of the 2
     # places, but a school without any prize is never awarded.
-    assert non_central == [("青石镇前村小学", 1, 1, True), ("青石镇中学", 0, 2, False), ("白沙镇中学", 0, 2, False)]
+    assert non_central == [
+        ("青石镇前村小学", 1, 1, True),
+        ("青石镇中学", 0, 2, False),
+        ("白沙镇中学", 0, 2, False),
+    ]
     release = services.publish(competition, Scope(AwardKind.TEAM), by=city.city_admin)
     assert [(a.recipient, a.category, a.score) for a in release.awards] == [
-        ("青石镇中心小学", "中心校", Decimal("0.2500")), ("青石镇前村小学", "非中心校", Decimal("0.3333"))]
+        ("青石镇中心小学", "中心校", Decimal("0.2500")),
+        ("青石镇前村小学", "非中心校", Decimal("0.3333")),
+    ]
     # An individual list the team award depends on cannot be withdrawn under it.
     final = services.live_release(competition.id, Scope(AwardKind.FINAL))
     with pytest.raises(DomainError, match="优秀团队奖"):
@@ -221,17 +256,42 @@ def test_team_award_ranks_central_and_non_central_separately(city, f, monkeypatc
 
 def _stamp(competition, school, at):
     from app.rosters.models import StampedList
-    db.session.add(StampedList(competition_id=competition.id, school_id=school.id, filename="名单.pdf",
-                               mimetype="application/pdf", size=4, data=b"%PDF", first_uploaded_at=at, uploaded_at=at))
+
+    db.session.add(
+        StampedList(
+            competition_id=competition.id,
+            school_id=school.id,
+            filename="名单.pdf",
+            mimetype="application/pdf",
+            size=4,
+            data=b"%PDF",
+            first_uploaded_at=at,
+            uploaded_at=at,
+        )
+    )
 
 
 def _uphold(competition, entry):
     from app.public.models import Listing, Objection, ObjectionStatus
     from app.timeutil import utcnow
-    listing = Listing(competition=competition, stage=competition.stage(StageKind.PRELIMINARY), opens_at=utcnow(),
-                      days=5, closes_at=utcnow())
-    db.session.add(Objection(competition_id=competition.id, listing=listing, entry=entry, tracking_code=f"T{entry.id:09d}",
-                             reason="弄虚作假", status=ObjectionStatus.UPHELD))
+
+    listing = Listing(
+        competition=competition,
+        stage=competition.stage(StageKind.PRELIMINARY),
+        opens_at=utcnow(),
+        days=5,
+        closes_at=utcnow(),
+    )
+    db.session.add(
+        Objection(
+            competition_id=competition.id,
+            listing=listing,
+            entry=entry,
+            tracking_code=f"T{entry.id:09d}",
+            reason="弄虚作假",
+            status=ObjectionStatus.UPHELD,
+        )
+    )
 
 
 def test_organisation_award_conditions(city, f):
@@ -253,9 +313,13 @@ def test_organisation_award_conditions(city, f):
     db.session.commit()
     rows = {(r.category, r.name): r for r in services.organisation_preview(competition)}
     assert rows[("学校", "青石镇中心小学")].awarded and rows[("学校", "青石镇中心小学")].on_time
-    assert not rows[("学校", "青石镇前村小学")].awarded and rows[("学校", "青石镇前村小学")].participation == Decimal("0.6667")
+    assert not rows[("学校", "青石镇前村小学")].awarded and rows[
+        ("学校", "青石镇前村小学")
+    ].participation == Decimal("0.6667")
     assert not rows[("学校", "松岭镇中心小学")].awarded and rows[("学校", "松岭镇中心小学")].upheld == 1
-    assert not rows[("学校", "青石镇中学")].awarded and not rows[("学校", "青石镇中学")].on_time  # late by a minute
+    assert (
+        not rows[("学校", "青石镇中学")].awarded and not rows[("学校", "青石镇中学")].on_time
+    )  # late by a minute
     assert ("学校", "东山县实验小学") not in rows
     assert not rows[("区县", "东山县")].awarded  # 7/8 participation and a late school
     assert not rows[("区县", "西岭县")].awarded  # an upheld objection

@@ -1,5 +1,6 @@
 """Award screens: preview → publish → certificates (QR to the verify page), withdraw, xlsx exports,
 scope refusals, and the public pages, which never show private data (R-PUB-1, R-AW-2, R-XLS-1)."""
+
 from __future__ import annotations
 
 import io
@@ -95,12 +96,15 @@ def test_certificates_carry_code_and_qr_to_the_verify_page(client, login, city, 
     assert url in html and award.display_code in html and qr_svg(url) in html
     assert "<svg" in qr_svg(url)
     # a batch for one school
-    html = client.get(f"/awards/releases/{release.id}/certificates?school={city.affiliate.id}").get_data(as_text=True)
+    html = client.get(f"/awards/releases/{release.id}/certificates?school={city.affiliate.id}").get_data(
+        as_text=True
+    )
     expected = sum(1 for a in release.awards if a.school_id == city.affiliate.id)
     assert html.count('class="certificate"') == expected
     # another district's school admin sees none of them
     from app.auth.models import Role
     from tests.factories import gen_user
+
     outsider = gen_user(Role.SCHOOL_ADMIN, school=city.other_school)
     db.session.commit()
     login(outsider)
@@ -215,8 +219,12 @@ def test_pages_use_few_queries_whatever_the_number_of_awards(client, login, city
     release = db.session.scalars(sa.select(AwardRelease)).one()
     code = release.awards[0].code
     login(city.school_admin)  # the widest admin case: certificate scope needs the user's schools
-    budgets = {f"/awards/releases/{release.id}": 4, f"/awards/releases/{release.id}/certificates": 4,
-               f"/results/{competition.id}": 3, f"/verify/{code}": 3}
+    budgets = {
+        f"/awards/releases/{release.id}": 4,
+        f"/awards/releases/{release.id}/certificates": 4,
+        f"/results/{competition.id}": 3,
+        f"/verify/{code}": 3,
+    }
     for url, budget in budgets.items():
         if url.startswith(("/results", "/verify")):
             client.post("/logout")
@@ -226,11 +234,14 @@ def test_pages_use_few_queries_whatever_the_number_of_awards(client, login, city
         assert len(q) <= budget, (url, len(q))
 
 
-def test_certificate_of_a_teacher_disqualified_after_publication_no_longer_verifies(client, login, city, season):
+def test_certificate_of_a_teacher_disqualified_after_publication_no_longer_verifies(
+    client, login, city, season
+):
     competition, entries = season
     _publish(client, login, city.district_admin, competition, city.d1)
     award = db.session.scalars(sa.select(Award).where(Award.entry_id == entries[0].id)).one()
     from app.timeutil import utcnow
+
     entries[0].disqualified_at = utcnow()
     db.session.commit()
     html = client.get(f"/verify/{award.code}").get_data(as_text=True)
@@ -271,8 +282,13 @@ def test_preview_states_the_rule_and_each_pool_counts_r_aw_1(client, login, city
     """10 semifinal competitors at 20% / 30%: 2 first and 3 second prizes, stated and given; no finalists yet."""
     competition, _ = season
     login(city.city_admin)
-    html = re.sub(r"\s+", " ", client.get(f"/awards/{competition.id}/preview/semifinal?district={city.d1.id}")
-                  .get_data(as_text=True))
+    html = re.sub(
+        r"\s+",
+        " ",
+        client.get(f"/awards/{competition.id}/preview/semifinal?district={city.d1.id}").get_data(
+            as_text=True
+        ),
+    )
     assert "一等奖 20%、二等奖 30%" in html
     assert "应评 一等奖 2，二等奖 3；实评 一等奖 2，二等奖 3" in html
     final = client.get(f"/awards/{competition.id}/preview/final").get_data(as_text=True)

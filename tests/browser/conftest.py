@@ -3,6 +3,7 @@
 Marked ``browser``. Without chromium they are skipped, unless REQUIRE_BROWSER=1 (CI), where a
 missing browser is a failure, not a skip.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,14 @@ import pytest
 from werkzeug.serving import make_server
 
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 TABLET = {"width": 1280, "height": 800}  # a 10-inch tablet in landscape
 PHONE = {"width": 390, "height": 844}
@@ -35,7 +42,9 @@ def browser():
     executable = _chromium()
     if executable is None:
         if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail("chromium is required (REQUIRE_BROWSER=1) but not installed: apt-get install -y chromium")
+            pytest.fail(
+                "chromium is required (REQUIRE_BROWSER=1) but not installed: apt-get install -y chromium"
+            )
         pytest.skip("chromium not installed (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 

@@ -1,5 +1,6 @@
 """R-AW-1/R-AW-2 in a browser: the district previews and publishes its semifinal awards, prints the
 certificates (A4, one per page, QR code), and on a phone anyone finds the result and verifies a code."""
+
 from __future__ import annotations
 
 import re

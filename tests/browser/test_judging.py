@@ -1,4 +1,5 @@
 """R-SCORE-2 on a 10-inch tablet: score item by item, lose the connection, lose nothing, submit, locked."""
+
 import os
 from decimal import Decimal as D
 
@@ -22,7 +23,11 @@ def _stored(sheet_items):
     sheet = db.session.scalar(sa.select(ScoreSheet))
     if sheet is None:
         return None, {}
-    rows = dict(db.session.execute(sa.select(ItemScore.item_id, ItemScore.value).where(ItemScore.sheet_id == sheet.id)).all())
+    rows = dict(
+        db.session.execute(
+            sa.select(ItemScore.item_id, ItemScore.value).where(ItemScore.sheet_id == sheet.id)
+        ).all()
+    )
     return sheet, [rows.get(i) for i in sheet_items]
 
 
@@ -44,8 +49,10 @@ def test_tablet_scoring_survives_a_lost_connection(live_server, tablet, city):
     page.fill(f"#item-{items[0]}", "90")
     page.locator(f"#item-{items[1]}").fill("84")
     page.locator(".item-row").nth(1).locator("button[data-step='1']").click()  # 84 → 85
-    page.wait_for_function("document.querySelector('#sheet-status .server-total') && "
-                           "document.querySelector('#sheet-status .server-total').textContent === '17.50'")
+    page.wait_for_function(
+        "document.querySelector('#sheet-status .server-total') && "
+        "document.querySelector('#sheet-status .server-total').textContent === '17.50'"
+    )
     assert page.locator("#live-total").inner_text() == "17.50"
     assert _stored(items)[1][:2] == [D("90"), D("85")]
 
@@ -55,7 +62,9 @@ def test_tablet_scoring_survives_a_lost_connection(live_server, tablet, city):
     page.fill(f"#item-{items[3]}", "86.5")
     page.locator(f"#item-{items[3]}").blur()
     page.wait_for_selector("#sheet-unsent:not([hidden])")
-    page.wait_for_function("document.querySelector('#sheet-unsent').textContent.indexOf('有 2 项未保存') === 0")
+    page.wait_for_function(
+        "document.querySelector('#sheet-unsent').textContent.indexOf('有 2 项未保存') === 0"
+    )
     assert "网络恢复后自动重发" in page.locator("#sheet-unsent").inner_text()
     assert page.locator("#live-total").inner_text() == "87.15"  # the live total still follows the typing
     assert _stored(items)[1][2:] == [None, None]
@@ -80,11 +89,15 @@ def test_tablet_scoring_survives_a_lost_connection(live_server, tablet, city):
     page.reload()
     assert page.locator(f"#item-{items[0]}").get_attribute("readonly") is not None
     assert page.locator("#submit-sheet").count() == 0
-    status = page.evaluate("""async (url) => {
+    status = page.evaluate(
+        """async (url) => {
         const token = JSON.parse(document.body.getAttribute('hx-headers'))['X-CSRFToken'];
         const body = new URLSearchParams({['item-%d']: '10', version: '99', editor: 'x'});
         const r = await fetch(url, {method: 'POST', body, headers: {'X-CSRFToken': token, 'HX-Request': 'true'}});
-        return r.status; }""" % items[0], f"{live_server}/judging/score/{s.appearance(0).id}/autosave")
+        return r.status; }"""
+        % items[0],
+        f"{live_server}/judging/score/{s.appearance(0).id}/autosave",
+    )
     assert status == 409
     assert _stored(items)[1] == [D("90"), D("85"), D("88"), D("86.5")]
     assert errors == []
@@ -105,8 +118,11 @@ def test_unsent_values_come_back_after_a_reload(live_server, tablet, city):
     page.reload()
     assert page.locator(f"#item-{items[0]}").input_value() == "77"  # restored from localStorage
     page.context.unroute("**/autosave")
-    page.wait_for_function("document.querySelector('#sheet-status .server-total') && "
-                           "document.querySelector('#sheet-status .server-total').textContent === '7.70'", timeout=15_000)
+    page.wait_for_function(
+        "document.querySelector('#sheet-status .server-total') && "
+        "document.querySelector('#sheet-status .server-total').textContent === '7.70'",
+        timeout=15_000,
+    )
     assert _stored(items)[1][0] == D("77")
 
 
@@ -120,8 +136,10 @@ def test_two_tabs_of_one_judge_never_overwrite_each_other(live_server, tablet, c
     tab_a.goto(url)
     tab_a.fill(f"#item-{items[0]}", "90")
     tab_a.locator(f"#item-{items[0]}").blur()
-    tab_a.wait_for_function("document.querySelector('#sheet-status .server-total') && "
-                            "document.querySelector('#sheet-status .server-total').textContent === '9.00'")
+    tab_a.wait_for_function(
+        "document.querySelector('#sheet-status .server-total') && "
+        "document.querySelector('#sheet-status .server-total').textContent === '9.00'"
+    )
     tab_b = tab_a.context.new_page()  # same judge, same session: a second tab
     tab_b.goto(url)
     tab_b.fill(f"#item-{items[0]}", "91")
@@ -129,7 +147,9 @@ def test_two_tabs_of_one_judge_never_overwrite_each_other(live_server, tablet, c
     tab_b.wait_for_function("document.querySelector('#sheet-status .server-total').textContent === '9.10'")
 
     sent = []
-    tab_a.on("request", lambda request: sent.append(request.url) if request.url.endswith("/autosave") else None)
+    tab_a.on(
+        "request", lambda request: sent.append(request.url) if request.url.endswith("/autosave") else None
+    )
     tab_a.fill(f"#item-{items[1]}", "50")
     tab_a.locator(f"#item-{items[1]}").blur()
     tab_a.wait_for_selector("#sheet-status .status-error")

@@ -1,4 +1,5 @@
 """The login page in a real browser, on a phone: CSRF token, htmx loaded from static/, dashboard reached."""
+
 from tests.browser.conftest import sign_in
 
 

@@ -1,6 +1,7 @@
 """R-PUB-1/R-PUB-2 on a phone: search the public listing, file an objection, follow it by its code; an
 admin upholds it for fraud, the teacher leaves the shortlist, the vacant drawn place is re-drawn (R-DRAW-2)
 and the public page shows both draw records."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The roster's inline editor in a real browser: typing an ID number shows sex, birth date and group (R-ROS-2, R-GRP-1)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,7 +26,11 @@ def test_typing_an_id_number_shows_the_derived_group_then_the_row_is_saved(live_
     add.locator("input[name=id_number]").type(number.lower() if number.endswith("X") else number, delay=10)
     derived = tablet.locator("#derived-new")
     derived.locator("[data-group]").wait_for()
-    assert "小学青年组" in derived.inner_text() and "1980-01-01" in derived.inner_text() and "男" in derived.inner_text()
+    assert (
+        "小学青年组" in derived.inner_text()
+        and "1980-01-01" in derived.inner_text()
+        and "男" in derived.inner_text()
+    )
     add.locator("input[name=name]").fill("李新")
     add.locator("button:has-text('添加')").click()
     tablet.locator("#add-form .flash.success").wait_for()
@@ -35,8 +40,10 @@ def test_typing_an_id_number_shows_the_derived_group_then_the_row_is_saved(live_
     row = tablet.locator(f"#entry-{entry.id}")
     row.locator("a:has-text('编辑')").click()
     # htmx wires up swapped-in content when it settles (~20 ms); a person never types faster than that
-    tablet.wait_for_function(f"() => document.querySelector('#entry-{entry.id} form') && "
-                             "!document.querySelector('.htmx-added, .htmx-settling')")
+    tablet.wait_for_function(
+        f"() => document.querySelector('#entry-{entry.id} form') && "
+        "!document.querySelector('.htmx-added, .htmx-settling')"
+    )
     field = tablet.locator(f"#entry-{entry.id} input[name=id_number]")
     field.fill(entry.id_number[:-1] + ("0" if entry.id_number[-1] != "0" else "1"))
     tablet.locator(f"#derived-{entry.id} .error:has-text('校验码错误')").wait_for()

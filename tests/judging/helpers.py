@@ -1,4 +1,5 @@
 """Judging test data: a competition with default forms, a preliminary panel and its competitors."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,15 @@ from app.orgs.models import School
 from tests import factories
 
 
-def entry(competition: Competition, school: School, subject: Subject, *, birth: date = date(1990, 3, 1),
-          name: str | None = None, number: int | None = None) -> Entry:
+def entry(
+    competition: Competition,
+    school: School,
+    subject: Subject,
+    *,
+    birth: date = date(1990, 3, 1),
+    name: str | None = None,
+    number: int | None = None,
+) -> Entry:
     """A competing entry; born 1990, so in the youth group (青年组) of its level."""
     return factories.gen_entry(competition, school, subject_=subject, birth=birth, name=name, number=number)
 
@@ -41,8 +49,9 @@ def preliminary_panel(city, *, judges: int = 3, entries: int = 3, open_: bool = 
     subject = factories.subject(competition, Level.PRIMARY, "语文")
     schools = [city.central, city.affiliate]
     made = [entry(competition, schools[i % 2], subject) for i in range(entries)]
-    panel = services.create_panel(stage, subject, Group.PRIMARY_YOUTH, unit_school=city.central, by=city.city_admin,
-                                  room="三楼录播室")
+    panel = services.create_panel(
+        stage, subject, Group.PRIMARY_YOUTH, unit_school=city.central, by=city.city_admin, room="三楼录播室"
+    )
     services.fill_panel(panel, by=city.city_admin)
     people = [city.judge] + [factories.gen_user(Role.JUDGE, school=city.township) for _ in range(judges - 1)]
     for i, judge in enumerate(people):

@@ -6,6 +6,7 @@ INSERT … ON CONFLICT DO NOTHING, and the version compare-and-set UPDATE (``ser
 threads below start together at a barrier, each with its own app context and database session, as
 requests in a multi-threaded or multi-process server would.
 """
+
 import threading
 from decimal import Decimal as D
 
@@ -44,8 +45,10 @@ def _all_at_once(app, jobs):
                 session["_fresh"] = True
             try:
                 barrier.wait()
-                results.append((user_id, form.get("editor"), client.post(url, data=form, headers=HX).status_code))
-            except Exception as exc:  # noqa: BLE001 — reported by the caller
+                results.append(
+                    (user_id, form.get("editor"), client.post(url, data=form, headers=HX).status_code)
+                )
+            except Exception as exc:
                 errors.append(repr(exc))
             finally:
                 db.session.remove()
@@ -60,7 +63,11 @@ def _all_at_once(app, jobs):
 
 
 def _stored(sheet_id: int, items) -> list:
-    rows = dict(db.session.execute(sa.select(ItemScore.item_id, ItemScore.value).where(ItemScore.sheet_id == sheet_id)).all())
+    rows = dict(
+        db.session.execute(
+            sa.select(ItemScore.item_id, ItemScore.value).where(ItemScore.sheet_id == sheet_id)
+        ).all()
+    )
     return [rows[i.id] for i in items]
 
 
@@ -85,8 +92,12 @@ def test_hundred_judges_submit_at_once(city, app, f):
     for sheet in sheets:
         assert _stored(sheet.id, items) == expected[sheet.judge_id]
     assert db.session.scalar(sa.select(sa.func.count(ItemScore.id))) == JUDGES * len(items)
-    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))
-                             .where(AuditEntry.action == "judging.sheet_submitted")) == JUDGES
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "judging.sheet_submitted")
+        )
+        == JUDGES
+    )
 
 
 def test_two_devices_racing_on_a_draft_never_both_win(city, app, f):
@@ -95,11 +106,20 @@ def test_two_devices_racing_on_a_draft_never_both_win(city, app, f):
     appearance = s.appearance(0)
     items = s.panel.form.items
     for judge in judges:
-        services.save_sheet(appearance, judge, values(s.panel, "70"), version=None, editor=f"{judge.id}-first")
+        services.save_sheet(
+            appearance, judge, values(s.panel, "70"), version=None, editor=f"{judge.id}-first"
+        )
     db.session.commit()
     url = f"/judging/score/{appearance.id}/autosave"
-    jobs = [(judge.get_id(), url, {**values(s.panel, figure, figure), "version": "1", "editor": f"{judge.id}{device}"})
-            for judge in judges for device, figure in (("a", "81"), ("b", "92"))]
+    jobs = [
+        (
+            judge.get_id(),
+            url,
+            {**values(s.panel, figure, figure), "version": "1", "editor": f"{judge.id}{device}"},
+        )
+        for judge in judges
+        for device, figure in (("a", "81"), ("b", "92"))
+    ]
     results, errors = _all_at_once(app, jobs)
     assert errors == []
     judge_of = {judge.get_id(): judge.id for judge in judges}

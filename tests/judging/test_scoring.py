@@ -1,4 +1,5 @@
 """Worked examples of R-FORM-1, R-SCORE-1, R-SCORE-3 and R-RANK-1 (pure functions)."""
+
 from decimal import Decimal as D
 from fractions import Fraction
 
@@ -6,7 +7,14 @@ import pytest
 
 from app.errors import DomainError
 from app.judging.scoring import (
-    FINAL_ITEMS, PRELIMINARY_ITEMS, aggregate, parse_score, rank_entries, round_score, validate_form, weighted_total,
+    FINAL_ITEMS,
+    PRELIMINARY_ITEMS,
+    aggregate,
+    parse_score,
+    rank_entries,
+    round_score,
+    validate_form,
+    weighted_total,
 )
 
 PRELIM = [(D("100"), D("10")), (D("100"), D("10")), (D("100"), D("30")), (D("100"), D("50"))]
@@ -63,10 +71,17 @@ class TestParseScore:
         assert parse_score("", D("100")) is None
         assert parse_score("86，5", D("100")) == D("86.50")  # Chinese keyboard comma
 
-    @pytest.mark.parametrize("text, message", [
-        ("101", "0 到 100 之间"), ("-1", "0 到 100 之间"), ("abc", "不是数字"), ("8.555", "两位小数"),
-        ("NaN", "不是数字"), ("Infinity", "不是数字"),
-    ])
+    @pytest.mark.parametrize(
+        "text, message",
+        [
+            ("101", "0 到 100 之间"),
+            ("-1", "0 到 100 之间"),
+            ("abc", "不是数字"),
+            ("8.555", "两位小数"),
+            ("NaN", "不是数字"),
+            ("Infinity", "不是数字"),
+        ],
+    )
     def test_refuses_with_the_reason(self, text, message):
         with pytest.raises(DomainError, match=message):
             parse_score(text, D("100"), "课堂教学")
@@ -84,22 +99,35 @@ class TestValidateForm:
             validate_form(rows)
 
     def test_reweighted_with_putonghua_accepted(self):
-        validate_form([("书写技能", D("10"), D("100")), ("学科经典案例展示", D("10"), D("100")),
-                       ("教学设计与科技运用", D("25"), D("100")), ("课堂教学", D("45"), D("100")),
-                       ("普通话", D("10"), D("20"))])
+        validate_form(
+            [
+                ("书写技能", D("10"), D("100")),
+                ("学科经典案例展示", D("10"), D("100")),
+                ("教学设计与科技运用", D("25"), D("100")),
+                ("课堂教学", D("45"), D("100")),
+                ("普通话", D("10"), D("20")),
+            ]
+        )
 
     def test_fractional_weights_must_hit_exactly_100(self):
-        validate_form([("甲", D("33.33"), D("100")), ("乙", D("33.33"), D("100")), ("丙", D("33.34"), D("100"))])
+        validate_form(
+            [("甲", D("33.33"), D("100")), ("乙", D("33.33"), D("100")), ("丙", D("33.34"), D("100"))]
+        )
         with pytest.raises(DomainError, match="当前为 99.99%"):
-            validate_form([("甲", D("33.33"), D("100")), ("乙", D("33.33"), D("100")), ("丙", D("33.33"), D("100"))])
+            validate_form(
+                [("甲", D("33.33"), D("100")), ("乙", D("33.33"), D("100")), ("丙", D("33.33"), D("100"))]
+            )
 
-    @pytest.mark.parametrize("rows, message", [
-        ([], "至少需要一个"),
-        ([("甲", D("50"), D("100")), ("甲", D("50"), D("100"))], "名称重复：甲"),
-        ([("甲", D("0"), D("100")), ("乙", D("100"), D("100"))], "权重必须大于 0"),
-        ([("甲", D("100"), D("0"))], "满分必须大于 0"),
-        ([(" ", D("100"), D("100"))], "需要名称"),
-    ])
+    @pytest.mark.parametrize(
+        "rows, message",
+        [
+            ([], "至少需要一个"),
+            ([("甲", D("50"), D("100")), ("甲", D("50"), D("100"))], "名称重复：甲"),
+            ([("甲", D("0"), D("100")), ("乙", D("100"), D("100"))], "权重必须大于 0"),
+            ([("甲", D("100"), D("0"))], "满分必须大于 0"),
+            ([(" ", D("100"), D("100"))], "需要名称"),
+        ],
+    )
     def test_other_refusals(self, rows, message):
         with pytest.raises(DomainError, match=message):
             validate_form(rows)
@@ -154,18 +182,29 @@ class TestRankEntries:
         assert rank_entries(rows) == {"a": 1, "b": 2, "c": 2, "d": 4}
 
     def test_tie_broken_at_first_item(self):
-        rows = [("a", D("90"), (D("45"), D("27"))), ("b", D("88"), (D("45"), D("26"))),
-                ("c", D("88"), (D("44"), D("27"))), ("d", D("88"), (D("45"), D("26")))]
+        rows = [
+            ("a", D("90"), (D("45"), D("27"))),
+            ("b", D("88"), (D("45"), D("26"))),
+            ("c", D("88"), (D("44"), D("27"))),
+            ("d", D("88"), (D("45"), D("26"))),
+        ]
         assert rank_entries(rows) == {"a": 1, "b": 2, "d": 2, "c": 4}
 
     def test_tie_broken_at_second_item(self):
-        rows = [("a", D("88"), (D("44"), D("27"))), ("b", D("88"), (D("44"), D("26.5"))),
-                ("c", D("88"), (D("44"), D("27.5")))]
+        rows = [
+            ("a", D("88"), (D("44"), D("27"))),
+            ("b", D("88"), (D("44"), D("26.5"))),
+            ("c", D("88"), (D("44"), D("27.5"))),
+        ]
         assert rank_entries(rows) == {"c": 1, "a": 2, "b": 3}
 
     def test_tie_broken_at_third_item_then_still_equal(self):
-        rows = [("a", D("88"), (D("44"), D("26"), D("9"))), ("b", D("88"), (D("44"), D("26"), D("9.5"))),
-                ("c", D("88"), (D("44"), D("26"), D("9"))), ("e", D("70"), (D("35"), D("20"), D("8")))]
+        rows = [
+            ("a", D("88"), (D("44"), D("26"), D("9"))),
+            ("b", D("88"), (D("44"), D("26"), D("9.5"))),
+            ("c", D("88"), (D("44"), D("26"), D("9"))),
+            ("e", D("70"), (D("35"), D("20"), D("8"))),
+        ]
         assert rank_entries(rows) == {"b": 1, "a": 2, "c": 2, "e": 4}
 
     def test_no_aggregate_no_rank(self):
@@ -175,8 +214,14 @@ class TestRankEntries:
 def test_judge_spread_shows_the_outlier():
     from app.judging.scoring import judge_spread
 
-    totals = {("a", 1): Fraction(80), ("b", 1): Fraction(90), ("c", 1): Fraction(100),
-              ("a", 2): Fraction(70), ("b", 2): Fraction(75), ("c", 2): Fraction(95)}
+    totals = {
+        ("a", 1): Fraction(80),
+        ("b", 1): Fraction(90),
+        ("c", 1): Fraction(100),
+        ("a", 2): Fraction(70),
+        ("b", 2): Fraction(75),
+        ("c", 2): Fraction(95),
+    }
     spread = judge_spread(totals)
     # teacher means 90 and 80: c is +10 and +15 above → +12.5
     assert spread["c"] == (2, Fraction("97.5"), Fraction("12.5"))

@@ -1,4 +1,5 @@
 """Panels, recusal (R-PANEL-1), draws (R-PANEL-2), sheets (R-SCORE-2), results (R-SCORE-3, R-RANK-1)."""
+
 from decimal import Decimal as D
 
 import pytest
@@ -32,7 +33,9 @@ class TestPanels:
 
     def test_same_district_allowed_at_preliminary_refused_at_semifinal(self, city, f):
         s = preliminary_panel(city, open_=False)
-        assert services.recusal_reason(city.judge, s.entries[0], s.stage) is None  # township school, same district
+        assert (
+            services.recusal_reason(city.judge, s.entries[0], s.stage) is None
+        )  # township school, same district
         semi = s.competition.stage(StageKind.SEMIFINAL)
         reason = services.recusal_reason(city.judge, s.entries[0], semi)
         assert "同属东山县" in reason and "复赛须回避" in reason
@@ -76,25 +79,36 @@ class TestPanels:
 
     def test_scope_semifinal_by_the_district_final_by_the_city(self, city):
         s = preliminary_panel(city, open_=False)
-        semi = services.create_panel(s.competition.stage(StageKind.SEMIFINAL), s.subject, Group.PRIMARY_YOUTH,
-                                     district=city.d1, by=city.district_admin)
-        final = services.create_panel(s.competition.stage(StageKind.FINAL), s.subject, Group.PRIMARY_YOUTH,
-                                      by=city.city_admin)
-        assert services.can_manage_panel(city.district_admin, semi) and services.can_manage_panel(city.city_admin, semi)
+        semi = services.create_panel(
+            s.competition.stage(StageKind.SEMIFINAL),
+            s.subject,
+            Group.PRIMARY_YOUTH,
+            district=city.d1,
+            by=city.district_admin,
+        )
+        final = services.create_panel(
+            s.competition.stage(StageKind.FINAL), s.subject, Group.PRIMARY_YOUTH, by=city.city_admin
+        )
+        assert services.can_manage_panel(city.district_admin, semi) and services.can_manage_panel(
+            city.city_admin, semi
+        )
         assert not services.can_manage_panel(city.other_district_admin, semi)
         assert not services.can_manage_panel(city.school_admin, semi)
         assert services.can_manage_panel(city.city_admin, final)
         assert not any(services.can_manage_panel(u, final) for u in (city.district_admin, city.school_admin))
         with pytest.raises(NotAllowed):
             services.create_panel(final.stage, s.subject, Group.PRIMARY_YOUTH, by=city.district_admin)
-        visible = db.session.scalars(sa.select(Panel).where(services.panels_scope_clause(city.other_district_admin)))
+        visible = db.session.scalars(
+            sa.select(Panel).where(services.panels_scope_clause(city.other_district_admin))
+        )
         assert list(visible) == []
 
     def test_preliminary_panel_needs_a_unit_school(self, city, f):
         s = preliminary_panel(city, open_=False)
         with pytest.raises(DomainError, match="由青石镇中心小学组织"):
-            services.create_panel(s.stage, s.subject, Group.PRIMARY_YOUTH, unit_school=city.affiliate,
-                                  by=city.city_admin)
+            services.create_panel(
+                s.stage, s.subject, Group.PRIMARY_YOUTH, unit_school=city.affiliate, by=city.city_admin
+            )
 
 
 class TestAppearanceDraw:
@@ -109,8 +123,10 @@ class TestAppearanceDraw:
         with pytest.raises(DomainError, match="不能重复"):
             services.announce_appearance_draw(s.panel, ["再来一次"], by=city.city_admin)
         services.perform_appearance_draw(s.panel, [["3", "6", "1"]], by=city.city_admin)
-        expected = order_of_appearance([PoolEntry(e.entrant_number, "") for e in s.entries],
-                                       [{"name": "现场掷骰子三次", "values": ["3", "6", "1"]}])
+        expected = order_of_appearance(
+            [PoolEntry(e.entrant_number, "") for e in s.entries],
+            [{"name": "现场掷骰子三次", "values": ["3", "6", "1"]}],
+        )
         by_position = sorted(s.panel.appearances, key=lambda a: a.position)
         assert [a.entry.entrant_number for a in by_position] == expected
         assert db.session.get(Draw, draw.id).status == DrawStatus.DRAWN
@@ -135,7 +151,9 @@ class TestSheets:
         with pytest.raises(DomainError, match="还有项目未打分"):
             services.submit_sheet(a, city.judge, {}, version=2, editor="tab1")
         db.session.rollback()
-        sheet = services.submit_sheet(a, city.judge, values(s.panel, "90", "85", "88", "86.5"), version=2, editor="tab1")
+        sheet = services.submit_sheet(
+            a, city.judge, values(s.panel, "90", "85", "88", "86.5"), version=2, editor="tab1"
+        )
         assert sheet.status == SheetStatus.SUBMITTED
         assert services.sheet_total(sheet, s.panel.form.items) == D("87.15")
         log = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "judging.sheet_submitted"))
@@ -147,7 +165,9 @@ class TestSheets:
         s = preliminary_panel(city)
         a = s.appearance(0)
         services.save_sheet(a, city.judge, values(s.panel, "90"), version=None, editor="tabA")  # v1
-        services.save_sheet(a, city.judge, values(s.panel, "91"), version=1, editor="tabB")  # B loaded v1 → v2
+        services.save_sheet(
+            a, city.judge, values(s.panel, "91"), version=1, editor="tabB"
+        )  # B loaded v1 → v2
         db.session.commit()
         with pytest.raises(SheetConflict, match="另一个页面或设备"):
             services.save_sheet(a, city.judge, values(s.panel, "50"), version=1, editor="tabA")
@@ -159,7 +179,9 @@ class TestSheets:
         s = preliminary_panel(city)
         a = s.appearance(0)
         services.save_sheet(a, city.judge, values(s.panel, "90"), version=None, editor="tabA")  # v1
-        services.save_sheet(a, city.judge, values(s.panel, "91"), version=1, editor="tabA")  # v2, response lost
+        services.save_sheet(
+            a, city.judge, values(s.panel, "91"), version=1, editor="tabA"
+        )  # v2, response lost
         sheet = services.save_sheet(a, city.judge, values(s.panel, "92", "80"), version=1, editor="tabA")
         assert sheet.version == 3
 
@@ -199,23 +221,36 @@ class TestSheets:
 class TestSchoolForm:
     def test_school_adds_putonghua_and_reweights(self, city):
         s = preliminary_panel(city, open_=False)
-        items = [("书写技能", D("10"), D("100")), ("学科经典案例展示", D("10"), D("100")),
-                 ("教学设计与科技运用", D("25"), D("100")), ("课堂教学", D("45"), D("100")), ("普通话", D("10"), D("100"))]
+        items = [
+            ("书写技能", D("10"), D("100")),
+            ("学科经典案例展示", D("10"), D("100")),
+            ("教学设计与科技运用", D("25"), D("100")),
+            ("课堂教学", D("45"), D("100")),
+            ("普通话", D("10"), D("100")),
+        ]
         form = services.save_school_form(s.stage, city.central, items, by=city.school_admin)
         db.session.refresh(s.panel)
         assert s.panel.form_id == form.id and [i.name for i in form.items][-1] == "普通话"
         with pytest.raises(DomainError, match="当前为 110%"):
-            services.save_school_form(s.stage, city.central, items + [("朗读", D("10"), D("100"))], by=city.school_admin)
+            services.save_school_form(
+                s.stage, city.central, items + [("朗读", D("10"), D("100"))], by=city.school_admin
+            )
         with pytest.raises(DomainError, match="只有初赛"):
-            services.save_school_form(s.competition.stage(StageKind.FINAL), city.central, items, by=city.city_admin)
+            services.save_school_form(
+                s.competition.stage(StageKind.FINAL), city.central, items, by=city.city_admin
+            )
 
     def test_final_featured_item_labelled_by_subject(self, city, f):
         """R-FORM-2: the final's featured item depends on the subject."""
         s = preliminary_panel(city, open_=False)
         forms = services.ensure_default_forms(s.competition)
         featured = next(i for i in forms[StageKind.FINAL].items if i.is_featured)
-        assert featured.label_for(f.subject(s.competition, Level.PRIMARY, "音乐")) == "特色项目展示（乐器演奏）"
-        assert featured.label_for(f.subject(s.competition, Level.JUNIOR, "历史")) == "特色项目展示（即兴演讲）"
+        assert (
+            featured.label_for(f.subject(s.competition, Level.PRIMARY, "音乐")) == "特色项目展示（乐器演奏）"
+        )
+        assert (
+            featured.label_for(f.subject(s.competition, Level.JUNIOR, "历史")) == "特色项目展示（即兴演讲）"
+        )
         assert featured.label_for(s.subject) == "特色项目展示（教学设计展示）"
 
 
@@ -233,7 +268,9 @@ class TestStageResults:
         for judge in j:
             submit(s, judge, 1, "85", "85", "85", "85.3")
         # a draft does not count
-        services.save_sheet(s.appearance(2), j[0], values(s.panel, "99", "99", "99", "99"), version=None, editor="x")
+        services.save_sheet(
+            s.appearance(2), j[0], values(s.panel, "99", "99", "99", "99"), version=None, editor="x"
+        )
         db.session.commit()
         results = {r.entry_id: r for r in stage_results(s.stage)}
         # (90 + 80 + 85.5) / 3 = 85.1666… → 85.17
@@ -247,8 +284,9 @@ class TestStageResults:
         assert [r.entry_id for r in stage_results(s.stage, entry_ids=[first])] == [first]
         # unranked (the room display): the same aggregate from that teacher's rows alone, no rank
         only = stage_results(s.stage, entry_ids=[first], ranked=False)
-        assert [(r.entry_id, r.aggregate, r.rank, r.item_aggregates) for r in only] == \
-            [(first, D("85.17"), None, results[first].item_aggregates)]
+        assert [(r.entry_id, r.aggregate, r.rank, r.item_aggregates) for r in only] == [
+            (first, D("85.17"), None, results[first].item_aggregates)
+        ]
 
     def test_five_judges_trimmed_and_tie_broken_by_heaviest_item(self, city):
         s = preliminary_panel(city, judges=5, entries=2)
@@ -301,7 +339,9 @@ def test_r_x_1_what_a_judge_may_know_of_a_teacher(city):
     """R-X-1: name and school on an open stage; nothing (not even the organising school) on a blind one."""
     s = preliminary_panel(city)
     teacher = s.appearance(0).entry
-    assert services.identity_for_judge(teacher, s.stage) == services.Identity(teacher.name, teacher.school.name)
+    assert services.identity_for_judge(teacher, s.stage) == services.Identity(
+        teacher.name, teacher.school.name
+    )
     assert services.venue_for_judge(s.panel) == s.panel.unit_school.name
     s.stage.blind = True
     assert services.identity_for_judge(teacher, s.stage) is None

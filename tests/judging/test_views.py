@@ -1,4 +1,5 @@
 """Judging screens: the judge's flow (R-SCORE-2, R-X-1), organisers (scope R-ROLE-1, R-XLS-1), R-X-2, R-X-3."""
+
 import io
 import re
 from datetime import timedelta
@@ -26,8 +27,12 @@ def _form(setup, *scores, version=0, editor="tab1"):
 
 
 def _db_values(sheet_id):
-    return [v for (v,) in db.session.execute(sa.select(ItemScore.value).where(ItemScore.sheet_id == sheet_id)
-                                               .order_by(ItemScore.item_id))]
+    return [
+        v
+        for (v,) in db.session.execute(
+            sa.select(ItemScore.value).where(ItemScore.sheet_id == sheet_id).order_by(ItemScore.item_id)
+        )
+    ]
 
 
 class TestJudgeFlow:
@@ -43,14 +48,22 @@ class TestJudgeFlow:
     def test_blind_stage_hides_name_and_school_from_the_judge(self, city, client, login):
         s = preliminary_panel(city)
         s.stage.blind = True
-        other = services.submit_sheet(s.appearance(0), s.judges[1], values(s.panel, "90", "90", "90", "90"),
-                                      version=None, editor="x")
+        other = services.submit_sheet(
+            s.appearance(0), s.judges[1], values(s.panel, "90", "90", "90", "90"), version=None, editor="x"
+        )
         db.session.commit()
         login(city.judge)  # the panel head: also sees the others' sheets
-        pages = [client.get(url) for url in ["/judging/my", f"/judging/score/{s.appearance(0).id}",
-                                              f"/judging/sheets/{other.id}"]]
-        pages.append(client.post(f"/judging/score/{s.appearance(0).id}/autosave",
-                                 data={**values(s.panel, "88"), "version": "0", "editor": "t"}, headers=HX))
+        pages = [
+            client.get(url)
+            for url in ["/judging/my", f"/judging/score/{s.appearance(0).id}", f"/judging/sheets/{other.id}"]
+        ]
+        pages.append(
+            client.post(
+                f"/judging/score/{s.appearance(0).id}/autosave",
+                data={**values(s.panel, "88"), "version": "0", "editor": "t"},
+                headers=HX,
+            )
+        )
         for response in pages:
             assert response.status_code == 200
             html = response.get_data(as_text=True)
@@ -59,13 +72,17 @@ class TestJudgeFlow:
             assert "青石镇中心小学" not in html and "前村小学" not in html
         s.stage.blind = False
         db.session.commit()
-        assert s.appearance(0).entry.name in client.get(f"/judging/score/{s.appearance(0).id}").get_data(as_text=True)
+        assert s.appearance(0).entry.name in client.get(f"/judging/score/{s.appearance(0).id}").get_data(
+            as_text=True
+        )
 
     def test_autosave_returns_only_the_status_with_the_server_total(self, city, client, login):
         s = preliminary_panel(city)
         login(city.judge)
         a = s.appearance(0)
-        r = client.post(f"/judging/score/{a.id}/autosave", data=_form(s, "90", "85", "88", "86.5"), headers=HX)
+        r = client.post(
+            f"/judging/score/{a.id}/autosave", data=_form(s, "90", "85", "88", "86.5"), headers=HX
+        )
         assert r.status_code == 200
         html = r.get_data(as_text=True)
         assert html.lstrip().startswith('<div id="sheet-status"') and "87.15" in html
@@ -88,12 +105,16 @@ class TestJudgeFlow:
         a = s.appearance(0)
         client.post(f"/judging/score/{a.id}/autosave", data=_form(s, "90", editor="A"), headers=HX)
         client.post(f"/judging/score/{a.id}/autosave", data=_form(s, "91", version=1, editor="B"), headers=HX)
-        r = client.post(f"/judging/score/{a.id}/autosave", data=_form(s, "50", version=1, editor="A"), headers=HX)
+        r = client.post(
+            f"/judging/score/{a.id}/autosave", data=_form(s, "50", version=1, editor="A"), headers=HX
+        )
         assert r.status_code == 409
         assert "另一个页面或设备" in r.get_data(as_text=True) and "重新载入" in r.get_data(as_text=True)
         # the answer keeps the stale version: sending the same form again conflicts again, never overwrites
         assert 'name="version" value="1"' in r.get_data(as_text=True)
-        r = client.post(f"/judging/score/{a.id}/autosave", data=_form(s, "50", version=1, editor="A"), headers=HX)
+        r = client.post(
+            f"/judging/score/{a.id}/autosave", data=_form(s, "50", version=1, editor="A"), headers=HX
+        )
         assert r.status_code == 409
         assert _db_values(db.session.scalar(sa.select(ScoreSheet.id)))[0] == D("91")
 
@@ -105,18 +126,31 @@ class TestJudgeFlow:
         assert r.status_code == 303
         html = client.get(f"/judging/score/{a.id}").get_data(as_text=True)
         assert "已提交" in html and "readonly" in html and "autosave" not in html
-        for url in (f"/judging/score/{a.id}/autosave", f"/judging/score/{a.id}/submit", f"/judging/score/{a.id}"):
+        for url in (
+            f"/judging/score/{a.id}/autosave",
+            f"/judging/score/{a.id}/submit",
+            f"/judging/score/{a.id}",
+        ):
             r = client.post(url, data=_form(s, "10", "10", "10", "10", version=99), headers=HX)
             assert r.status_code == 409, url
-        assert _db_values(db.session.scalar(sa.select(ScoreSheet.id))) == [D("90"), D("85"), D("88"), D("86.5")]
+        assert _db_values(db.session.scalar(sa.select(ScoreSheet.id))) == [
+            D("90"),
+            D("85"),
+            D("88"),
+            D("86.5"),
+        ]
 
     def test_submit_incomplete_is_refused_and_nothing_locked(self, city, client, login):
         s = preliminary_panel(city)
         login(city.judge)
         r = client.post(f"/judging/score/{s.appearance(0).id}/submit", data=_form(s, "90"))
         assert r.status_code == 422 and "还有项目未打分" in r.get_data(as_text=True)
-        assert db.session.scalar(sa.select(sa.func.count(ScoreSheet.id)).where(
-            ScoreSheet.status == SheetStatus.SUBMITTED)) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(ScoreSheet.id)).where(ScoreSheet.status == SheetStatus.SUBMITTED)
+            )
+            == 0
+        )
 
     def test_judge_of_another_panel_gets_403_and_changes_nothing(self, city, client, login, f):
         s = preliminary_panel(city)
@@ -130,8 +164,9 @@ class TestJudgeFlow:
 
     def test_judge_cannot_open_another_judges_sheet(self, city, client, login):
         s = preliminary_panel(city)
-        sheet = services.submit_sheet(s.appearance(0), s.judges[1], values(s.panel, "1", "2", "3", "4"), version=None,
-                                      editor="x")
+        sheet = services.submit_sheet(
+            s.appearance(0), s.judges[1], values(s.panel, "1", "2", "3", "4"), version=None, editor="x"
+        )
         db.session.commit()
         login(s.judges[2])  # same panel, not the head
         assert client.get(f"/judging/sheets/{sheet.id}").status_code == 403
@@ -140,19 +175,29 @@ class TestJudgeFlow:
 
     def test_amend_needs_reason_then_is_audited(self, city, client, login):
         s = preliminary_panel(city)
-        sheet = services.submit_sheet(s.appearance(0), s.judges[1], values(s.panel, "90", "85", "88", "86.5"),
-                                      version=None, editor="x")
+        sheet = services.submit_sheet(
+            s.appearance(0), s.judges[1], values(s.panel, "90", "85", "88", "86.5"), version=None, editor="x"
+        )
         db.session.commit()
         login(city.district_admin)
-        r = client.post(f"/judging/sheets/{sheet.id}", data={**values(s.panel, "95", "85", "88", "86.5"), "reason": ""})
+        r = client.post(
+            f"/judging/sheets/{sheet.id}", data={**values(s.panel, "95", "85", "88", "86.5"), "reason": ""}
+        )
         assert r.status_code == 422 and "必须填写原因" in r.get_data(as_text=True)
-        r = client.post(f"/judging/sheets/{sheet.id}", data={**values(s.panel, "95", "85", "88", "86.5"),
-                                                              "reason": "书写技能登记错误"})
+        r = client.post(
+            f"/judging/sheets/{sheet.id}",
+            data={**values(s.panel, "95", "85", "88", "86.5"), "reason": "书写技能登记错误"},
+        )
         assert r.status_code == 303
         log = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "judging.sheet_amended"))
         assert (log.before["总分"], log.after["总分"]) == ("87.15", "87.65")
         login(city.other_district_admin)
-        assert client.post(f"/judging/sheets/{sheet.id}", data={**values(s.panel, "1"), "reason": "xx"}).status_code == 403
+        assert (
+            client.post(
+                f"/judging/sheets/{sheet.id}", data={**values(s.panel, "1"), "reason": "xx"}
+            ).status_code
+            == 403
+        )
 
 
 class TestOrganisers:
@@ -183,7 +228,9 @@ class TestOrganisers:
         extra = f.gen_user(Role.JUDGE, school=city.other_school)
         db.session.commit()
         login(city.other_district_admin)
-        assert client.post(f"/judging/panels/{s.panel.id}/judges", data={"user_id": extra.id}).status_code == 403
+        assert (
+            client.post(f"/judging/panels/{s.panel.id}/judges", data={"user_id": extra.id}).status_code == 403
+        )
         assert len(db.session.get(Panel, s.panel.id).judges) == 3
 
     def test_recusal_refused_with_reason_in_the_page(self, city, client, login, f):
@@ -197,8 +244,9 @@ class TestOrganisers:
     def test_panel_page_progress_results_spread_in_few_queries(self, city, client, login):
         s = preliminary_panel(city)
         for judge, score in zip(s.judges, ["80", "90", "100"]):
-            services.submit_sheet(s.appearance(0), judge, values(s.panel, score, score, score, score), version=None,
-                                  editor="x")
+            services.submit_sheet(
+                s.appearance(0), judge, values(s.panel, score, score, score, score), version=None, editor="x"
+            )
         db.session.commit()
         login(city.district_admin)
         html = client.get(f"/judging/panels/{s.panel.id}").get_data(as_text=True)
@@ -223,8 +271,9 @@ class TestOrganisers:
 
     def test_exports(self, city, client, login):
         s = preliminary_panel(city)
-        services.submit_sheet(s.appearance(0), city.judge, values(s.panel, "90", "85", "88", "86.5"), version=None,
-                              editor="x")
+        services.submit_sheet(
+            s.appearance(0), city.judge, values(s.panel, "90", "85", "88", "86.5"), version=None, editor="x"
+        )
         db.session.commit()
         login(city.district_admin)
         r = client.get(f"/judging/panels/{s.panel.id}/sheets.xlsx")
@@ -233,9 +282,12 @@ class TestOrganisers:
         assert rows[0][:6] == ("出场序号", "参赛号", "姓名", "学校", "评委", "状态")
         assert rows[1][-2] == "87.15" and rows[1][6] == "90.00"
         r = client.get("/judging/panels.xlsx")
-        assert list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))[1][1] == s.panel.name
-        services.submit_sheet(s.appearance(0), s.judges[1], values(s.panel, "80", "80", "80", "80"), version=None,
-                              editor="y")
+        assert (
+            list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))[1][1] == s.panel.name
+        )
+        services.submit_sheet(
+            s.appearance(0), s.judges[1], values(s.panel, "80", "80", "80", "80"), version=None, editor="y"
+        )
         db.session.commit()
         r = client.get(f"/judging/panels/{s.panel.id}/spread.xlsx")
         rows = list(load_workbook(io.BytesIO(r.data)).active.iter_rows(values_only=True))
@@ -246,8 +298,15 @@ class TestOrganisers:
     def test_create_panel_and_open_requires_minimum(self, city, client, login, f):
         s = preliminary_panel(city, open_=False)
         login(city.school_admin)
-        r = client.post("/judging/panels", data={"stage_id": s.stage.id, "subject_id": s.subject.id,
-                                                  "group": "senior", "unit_school_id": city.central.id})
+        r = client.post(
+            "/judging/panels",
+            data={
+                "stage_id": s.stage.id,
+                "subject_id": s.subject.id,
+                "group": "senior",
+                "unit_school_id": city.central.id,
+            },
+        )
         assert r.status_code == 303
         new = db.session.scalar(sa.select(Panel).order_by(Panel.id.desc()))
         r = client.post(f"/judging/panels/{new.id}/status", data={"status": "open"})
@@ -257,13 +316,19 @@ class TestOrganisers:
         s = preliminary_panel(city, open_=False)
         login(city.school_admin)
         assert client.get(f"/judging/forms/{s.stage.id}").status_code == 200
-        data = {"name": ["书写技能", "课堂教学", "普通话"], "weight": ["10", "80", "20"], "max_points": ["100"] * 3}
+        data = {
+            "name": ["书写技能", "课堂教学", "普通话"],
+            "weight": ["10", "80", "20"],
+            "max_points": ["100"] * 3,
+        }
         r = client.post(f"/judging/forms/{s.stage.id}", data=data)
         assert r.status_code == 422 and "当前为 110%" in r.get_data(as_text=True)
         data["weight"] = ["10", "70", "20"]
         assert client.post(f"/judging/forms/{s.stage.id}", data=data).status_code == 303
         login(city.affiliate_admin)
-        assert client.post(f"/judging/forms/{s.stage.id}?school={city.central.id}", data=data).status_code == 403
+        assert (
+            client.post(f"/judging/forms/{s.stage.id}?school={city.central.id}", data=data).status_code == 403
+        )
 
 
 class TestQrSignIn:
@@ -276,7 +341,9 @@ class TestQrSignIn:
         assert html.count("<svg") == 3
         token = re.search(r"/judge/signin/([\w-]+)", html).group(1)
         pins = re.findall(r"PIN：<strong>(\d{6})</strong>", html)
-        code = db.session.scalar(sa.select(SignInCode).where(SignInCode.token_hash == signin.token_hash(token)))
+        code = db.session.scalar(
+            sa.select(SignInCode).where(SignInCode.token_hash == signin.token_hash(token))
+        )
         assert token not in str(code.token_hash)  # only the hash is stored
         client.post("/logout")
         pin = next(p for p in pins if signin.check_password_hash(code.pin_hash, p))
@@ -297,7 +364,9 @@ class TestQrSignIn:
     def test_issuing_codes_is_audited_under_the_units_district(self, city):
         s = preliminary_panel(city)
         signin.issue_codes(s.panel, by=city.city_admin)
-        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "judging.signin_codes_issued"))
+        entry = db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "judging.signin_codes_issued")
+        )
         assert (entry.district_id, entry.school_id) == (city.central.district_id, city.central.id)
 
     def test_a_code_spent_on_another_device_meanwhile_is_refused(self, city):
@@ -306,13 +375,18 @@ class TestQrSignIn:
         db.session.commit()
         code = signin.find_code(issued.token)
         # the other tablet redeems it between this request's lookup and its own redeem
-        db.session.execute(sa.update(SignInCode).where(SignInCode.id == code.id).values(used_at=utcnow())
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.update(SignInCode)
+            .where(SignInCode.id == code.id)
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
         with pytest.raises(DomainError, match="已使用过"):
             signin.redeem(code, issued.pin)
 
     def test_end_of_beijing_day(self):
         from datetime import datetime
+
         # 2026-11-24 15:59 UTC is 23:59 in Beijing → expires 16:00 UTC; 16:00 UTC is the next Beijing day
         assert signin.end_of_beijing_day(datetime(2026, 11, 24, 15, 59)) == datetime(2026, 11, 24, 16, 0)
         assert signin.end_of_beijing_day(datetime(2026, 11, 24, 16, 0)) == datetime(2026, 11, 25, 16, 0)
@@ -321,7 +395,9 @@ class TestQrSignIn:
         s = preliminary_panel(city)
         codes = signin.issue_codes(s.panel, by=city.city_admin)
         db.session.commit()
-        statuses = [client.post(f"/judge/signin/{codes[0].token}", data={"pin": "x"}).status_code for _ in range(6)]
+        statuses = [
+            client.post(f"/judge/signin/{codes[0].token}", data={"pin": "x"}).status_code for _ in range(6)
+        ]
         assert statuses[-1] == 429
 
 
@@ -338,10 +414,16 @@ class TestLiveDisplay:
         assert "1号" in html and "every 3s" in html and "评分中" in html
         assert s.appearance(0).entry.name not in html
         for judge in s.judges[:2]:
-            services.submit_sheet(s.appearance(0), judge, values(s.panel, "90", "90", "90", "90"), version=None, editor="x")
+            services.submit_sheet(
+                s.appearance(0), judge, values(s.panel, "90", "90", "90", "90"), version=None, editor="x"
+            )
         db.session.commit()
-        assert "最后得分" not in client.get(f"/display/panels/{s.panel.id}", headers=HX).get_data(as_text=True)
-        services.submit_sheet(s.appearance(0), s.judges[2], values(s.panel, "81", "81", "81", "81"), version=None, editor="x")
+        assert "最后得分" not in client.get(f"/display/panels/{s.panel.id}", headers=HX).get_data(
+            as_text=True
+        )
+        services.submit_sheet(
+            s.appearance(0), s.judges[2], values(s.panel, "81", "81", "81", "81"), version=None, editor="x"
+        )
         db.session.commit()
         html = client.get(f"/display/panels/{s.panel.id}", headers=HX).get_data(as_text=True)
         assert "87.00" in html and "<html" not in html

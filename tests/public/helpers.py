@@ -1,4 +1,5 @@
 """Public-listing test data: a competition whose roster carries unique private markers (R-PUB-1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,26 +27,46 @@ class Listed:
         return [e for group in self.entries.values() for e in group]
 
 
-def listed(city, *, central: int = 7, affiliate: int = 3, other: int = 5, open_listing: bool = True,
-           **settings) -> Listed:
+def listed(
+    city, *, central: int = 7, affiliate: int = 3, other: int = 5, open_listing: bool = True, **settings
+) -> Listed:
     """Competitors at the central school (+ affiliate) of 东山县 and at 松岭镇中心小学 of 西岭县, one exempt
     teacher; every private field holds a unique marker; the preliminary listing opened today, city-wide."""
     competition = factories.gen_competition(**settings)
-    w = Listed(competition, competition.stage(StageKind.PRELIMINARY), competition.stage(StageKind.SEMIFINAL), None)
+    w = Listed(
+        competition, competition.stage(StageKind.PRELIMINARY), competition.stage(StageKind.SEMIFINAL), None
+    )
     n = 0
-    for label, school, count in (("central", city.central, central), ("affiliate", city.affiliate, affiliate),
-                                 ("other", city.other_school, other)):
+    for label, school, count in (
+        ("central", city.central, central),
+        ("affiliate", city.affiliate, affiliate),
+        ("other", city.other_school, other),
+    ):
         w.entries[label] = []
         for i in range(count):
             n += 1
-            w.entries[label].append(factories.gen_entry(
-                competition, school, name=f"{label[:2]}老师{i}", number=100 + n, phone=f"1390000{n:04d}",
-                birth=date(1981, 1, 1) + timedelta(days=37 * n),
-            ))
-    w.entries["exempt"] = [factories.gen_entry(
-        competition, city.central, name="免赛老师", number=900, phone="13911119999", birth=date(1966, 3, 3),
-        status=EntryStatus.EXEMPT, status_reason="MARK-EXEMPT-REASON-病休",
-    )]
+            w.entries[label].append(
+                factories.gen_entry(
+                    competition,
+                    school,
+                    name=f"{label[:2]}老师{i}",
+                    number=100 + n,
+                    phone=f"1390000{n:04d}",
+                    birth=date(1981, 1, 1) + timedelta(days=37 * n),
+                )
+            )
+    w.entries["exempt"] = [
+        factories.gen_entry(
+            competition,
+            city.central,
+            name="免赛老师",
+            number=900,
+            phone="13911119999",
+            birth=date(1966, 3, 3),
+            status=EntryStatus.EXEMPT,
+            status_reason="MARK-EXEMPT-REASON-病休",
+        )
+    ]
     if open_listing:
         w.listing = services.open_listing(w.preliminary, by=city.city_admin, start=beijing_today())
     db.session.commit()
@@ -73,5 +94,8 @@ def _unit(w: Listed, school):
 
     from app.advancement.models import AdvancementUnit
 
-    return db.session.scalar(sa.select(AdvancementUnit).where(AdvancementUnit.stage_id == w.semifinal.id,
-                                                              AdvancementUnit.unit_school_id == school.id))
+    return db.session.scalar(
+        sa.select(AdvancementUnit).where(
+            AdvancementUnit.stage_id == w.semifinal.id, AdvancementUnit.unit_school_id == school.id
+        )
+    )

@@ -4,6 +4,7 @@ Every public endpoint in the url_map (ours and every other domain's) is rendered
 roster whose private fields — ID number, phone, birth date, exemption reason — and the objection
 filers' names and phones hold unique markers; none of them may appear.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -19,19 +20,38 @@ from app.public.models import Announcement, Objection, ObjectionStatus
 from app.web.access import PUBLIC, declared_access
 from tests.public.helpers import advance_central_unit, listed
 
-OWN = {"public.index", "public.competition", "public.announcement", "public.listing", "public.objection_form",
-       "public.track", "public.objection_status"}
+OWN = {
+    "public.index",
+    "public.competition",
+    "public.announcement",
+    "public.listing",
+    "public.objection_form",
+    "public.track",
+    "public.objection_status",
+}
 
 
 def _world(city):
     w = listed(city)
     advance_central_unit(w, city)
     services.save_announcement(w.competition, None, by=city.city_admin, title="公示通知", body="请监督。")
-    services.file_objection(w.preliminary, w.entries["central"][0], reason="理由一二三四五",
-                            filer_name="MARK-FILER-NAME-A", filer_phone="13700000001")
-    upheld = services.file_objection(w.preliminary, w.entries["other"][1], reason="理由一二三四五",
-                                     filer_name="MARK-FILER-NAME-B", filer_phone="13700000002")
-    services.resolve_objection(upheld, by=city.city_admin, outcome=ObjectionStatus.UPHELD, note="材料造假。", fraud=True)
+    services.file_objection(
+        w.preliminary,
+        w.entries["central"][0],
+        reason="理由一二三四五",
+        filer_name="MARK-FILER-NAME-A",
+        filer_phone="13700000001",
+    )
+    upheld = services.file_objection(
+        w.preliminary,
+        w.entries["other"][1],
+        reason="理由一二三四五",
+        filer_name="MARK-FILER-NAME-B",
+        filer_phone="13700000002",
+    )
+    services.resolve_objection(
+        upheld, by=city.city_admin, outcome=ObjectionStatus.UPHELD, note="材料造假。", fraud=True
+    )
     db.session.commit()
     return w
 
@@ -61,13 +81,21 @@ def _candidates(w) -> dict[str, list]:
 def _public_urls(app, candidates):
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
-            if rule.endpoint == "static" or "GET" not in rule.methods or declared_access(rule.endpoint) != PUBLIC:
+            if (
+                rule.endpoint == "static"
+                or "GET" not in rule.methods
+                or declared_access(rule.endpoint) != PUBLIC
+            ):
                 continue
             names = sorted(rule.arguments)
-            pools = [candidates.get(n) or candidates.get(n.removesuffix("_id") + "_id") or [1, 2] for n in names]
+            pools = [
+                candidates.get(n) or candidates.get(n.removesuffix("_id") + "_id") or [1, 2] for n in names
+            ]
             for combo in itertools.product(*pools):
                 values = dict(zip(names, combo))
-                url = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: str(values[m.group(1)]), rule.rule)
+                url = re.sub(
+                    r"<(?:[^:<>]+:)?([^<>]+)>", lambda m, values=values: str(values[m.group(1)]), rule.rule
+                )
                 yield rule.endpoint, url
 
 
@@ -76,8 +104,12 @@ def test_no_private_data_on_any_public_page(app, client, city):
     w = _world(city)
     markers = _markers(w)
     candidates = _candidates(w)
-    extra = [f"/p/stages/{w.preliminary.id}?q=老师", f"/p/stages/{w.semifinal.id}?q=中心",
-             f"/p/stages/{w.preliminary.id}?school={city.affiliate.id}", "/p/objections?code=nothing"]
+    extra = [
+        f"/p/stages/{w.preliminary.id}?q=老师",
+        f"/p/stages/{w.semifinal.id}?q=中心",
+        f"/p/stages/{w.preliminary.id}?school={city.affiliate.id}",
+        "/p/objections?code=nothing",
+    ]
     ok: set[str] = set()
     seen = 0
     for endpoint, url in itertools.chain(_public_urls(app, candidates), (("extra", u) for u in extra)):

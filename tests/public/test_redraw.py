@@ -1,4 +1,5 @@
 """R-PUB-2 × R-DRAW-2: an objection upheld for fraud against a drawn semifinalist re-draws the vacant place."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -19,10 +20,16 @@ def test_fraud_on_a_drawn_place_announces_a_linked_redraw(city):
     assert sorted(before.values()) == [AdvanceRoute.DRAWN, AdvanceRoute.RECOMMENDED, AdvanceRoute.RECOMMENDED]
     drawn = next(r.entry for r in advancement.shortlist(w.semifinal) if r.route == AdvanceRoute.DRAWN)
 
-    objection = services.file_objection(w.semifinal, drawn, reason="抽中的教师年龄造假。", filer_name="王五",
-                                        filer_phone="13800001111")
-    redraws = services.resolve_objection(objection, by=city.district_admin, outcome=ObjectionStatus.UPHELD,
-                                         note="经核实身份信息造假，取消资格。", fraud=True)
+    objection = services.file_objection(
+        w.semifinal, drawn, reason="抽中的教师年龄造假。", filer_name="王五", filer_phone="13800001111"
+    )
+    redraws = services.resolve_objection(
+        objection,
+        by=city.district_admin,
+        outcome=ObjectionStatus.UPHELD,
+        note="经核实身份信息造假，取消资格。",
+        fraud=True,
+    )
     db.session.commit()
 
     assert [d.parent_id for d in redraws] == [draw.id] and redraws[0].count == 1
@@ -32,5 +39,7 @@ def test_fraud_on_a_drawn_place_announces_a_linked_redraw(city):
     after = advancement.shortlist(w.semifinal)
     assert len(after) == 3 and drawn.id not in {r.entry.id for r in after}
     draws = db.session.scalars(sa.select(Draw).where(Draw.stage_id == w.semifinal.id).order_by(Draw.id)).all()
-    assert [(d.id, d.parent_id, d.status) for d in draws] == [(draw.id, None, DrawStatus.DRAWN),
-                                                             (redraws[0].id, draw.id, DrawStatus.DRAWN)]
+    assert [(d.id, d.parent_id, d.status) for d in draws] == [
+        (draw.id, None, DrawStatus.DRAWN),
+        (redraws[0].id, draw.id, DrawStatus.DRAWN),
+    ]

@@ -1,12 +1,13 @@
 """R-PUB-2 services: listing periods, objections, resolution, disqualification; R-PUB-1 masking."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
-import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
 from app.competitions.models import Entry
@@ -20,7 +21,11 @@ from tests.public.helpers import listed
 
 
 def _file(w, entry=None, **kwargs):
-    values = {"reason": "该教师的获奖证书系伪造。", "filer_name": "MARK-FILER-张三", "filer_phone": "13812345678"}
+    values = {
+        "reason": "该教师的获奖证书系伪造。",
+        "filer_name": "MARK-FILER-张三",
+        "filer_phone": "13812345678",
+    }
     values.update(kwargs)
     return services.file_objection(w.preliminary, entry or w.entries["central"][0], **values)
 
@@ -53,7 +58,9 @@ def test_open_listing_defaults_to_the_competition_days_from_beijing_midnight(cit
     assert listing.opens_at == datetime(2026, 12, 2, 16, 0)
     assert listing.closes_at == datetime(2026, 12, 9, 16, 0)
     assert (listing.first_day, listing.last_day) == (date(2026, 12, 3), date(2026, 12, 9))
-    assert listing.is_open(datetime(2026, 12, 9, 15, 59)) and not listing.is_open(datetime(2026, 12, 9, 16, 0))
+    assert listing.is_open(datetime(2026, 12, 9, 15, 59)) and not listing.is_open(
+        datetime(2026, 12, 9, 16, 0)
+    )
 
 
 def test_a_listing_reads_not_yet_open_then_open_then_closed(city):
@@ -79,7 +86,9 @@ def test_listing_scope_district_admin_own_district_only(city):
     w = listed(city, open_listing=False)
     services.open_listing(w.preliminary, by=city.district_admin, start=date(2026, 12, 3), district=city.d1)
     with pytest.raises(NotAllowed, match="范围"):
-        services.open_listing(w.preliminary, by=city.district_admin, start=date(2026, 12, 3), district=city.d2)
+        services.open_listing(
+            w.preliminary, by=city.district_admin, start=date(2026, 12, 3), district=city.d2
+        )
     with pytest.raises(NotAllowed):
         services.open_listing(w.preliminary, by=city.district_admin, start=date(2026, 12, 3))
     with pytest.raises(NotAllowed):
@@ -102,7 +111,9 @@ def test_objection_only_during_the_listing_period(city):
 
 def test_a_district_listing_covers_only_its_district(city):
     w = listed(city, open_listing=False)
-    services.open_listing(w.preliminary, by=city.city_admin, start=date.today() - timedelta(days=1), district=city.d2)
+    services.open_listing(
+        w.preliminary, by=city.city_admin, start=date.today() - timedelta(days=1), district=city.d2
+    )
     _file(w, w.entries["other"][0])
     with pytest.raises(DomainError, match="公示期"):
         _file(w, w.entries["central"][0])
@@ -138,12 +149,23 @@ def test_dismissal_needs_a_note_and_is_final(city):
     w = listed(city)
     objection = _file(w)
     with pytest.raises(DomainError, match="处理说明"):
-        services.resolve_objection(objection, by=city.district_admin, outcome=ObjectionStatus.DISMISSED, note="")
+        services.resolve_objection(
+            objection, by=city.district_admin, outcome=ObjectionStatus.DISMISSED, note=""
+        )
     with pytest.raises(DomainError, match="异议成立"):
-        services.resolve_objection(objection, by=city.district_admin, outcome=ObjectionStatus.DISMISSED,
-                                   note="经核实无此事。", fraud=True)
-    services.resolve_objection(objection, by=city.district_admin, outcome=ObjectionStatus.DISMISSED, note="经核实无此事。")
-    assert objection.status == ObjectionStatus.DISMISSED and objection.resolved_by_id == city.district_admin.id
+        services.resolve_objection(
+            objection,
+            by=city.district_admin,
+            outcome=ObjectionStatus.DISMISSED,
+            note="经核实无此事。",
+            fraud=True,
+        )
+    services.resolve_objection(
+        objection, by=city.district_admin, outcome=ObjectionStatus.DISMISSED, note="经核实无此事。"
+    )
+    assert (
+        objection.status == ObjectionStatus.DISMISSED and objection.resolved_by_id == city.district_admin.id
+    )
     assert objection.entry.disqualified_at is None
     with pytest.raises(DomainError, match="已处理"):
         services.resolve_objection(objection, by=city.city_admin, outcome=ObjectionStatus.UPHELD, note="改判")
@@ -154,14 +176,20 @@ def test_resolution_scope(city):
     w = listed(city)
     objection = _file(w, w.entries["affiliate"][0])
     with pytest.raises(NotAllowed, match="范围"):
-        services.resolve_objection(objection, by=city.other_district_admin, outcome=ObjectionStatus.DISMISSED, note="x")
+        services.resolve_objection(
+            objection, by=city.other_district_admin, outcome=ObjectionStatus.DISMISSED, note="x"
+        )
     with pytest.raises(NotAllowed):
         services.resolve_objection(objection, by=city.judge, outcome=ObjectionStatus.DISMISSED, note="x")
     assert services.can_resolve(city.school_admin, objection) is False
     with pytest.raises(NotAllowed, match="学校回避"):
-        services.resolve_objection(objection, by=city.school_admin, outcome=ObjectionStatus.DISMISSED, note="x")
+        services.resolve_objection(
+            objection, by=city.school_admin, outcome=ObjectionStatus.DISMISSED, note="x"
+        )
     assert objection.status == ObjectionStatus.PENDING
-    services.resolve_objection(objection, by=city.district_admin, outcome=ObjectionStatus.DISMISSED, note="材料属实。")
+    services.resolve_objection(
+        objection, by=city.district_admin, outcome=ObjectionStatus.DISMISSED, note="材料属实。"
+    )
     assert objection.status == ObjectionStatus.DISMISSED
     other = services.objection_scope_clause(city.other_district_admin)
     assert db.session.scalars(sa.select(Objection.id).where(other)).all() == []
@@ -172,11 +200,21 @@ def test_upheld_for_fraud_disqualifies_with_a_public_note_and_the_audit_names_wh
     w = listed(city)
     entry = w.entries["central"][1]
     objection = _file(w, entry)
-    services.resolve_objection(objection, by=city.district_admin, outcome=ObjectionStatus.UPHELD,
-                               note="经核实提供虚假获奖证书，取消参赛资格。", fraud=True)
+    services.resolve_objection(
+        objection,
+        by=city.district_admin,
+        outcome=ObjectionStatus.UPHELD,
+        note="经核实提供虚假获奖证书，取消参赛资格。",
+        fraud=True,
+    )
     db.session.commit()
-    assert entry.disqualified_at is not None and entry.disqualified_note == "经核实提供虚假获奖证书，取消参赛资格。"
-    assert entry.id not in db.session.scalars(competitors_stmt(w.preliminary).with_only_columns(Entry.id)).all()
+    assert (
+        entry.disqualified_at is not None
+        and entry.disqualified_note == "经核实提供虚假获奖证书，取消参赛资格。"
+    )
+    assert (
+        entry.id not in db.session.scalars(competitors_stmt(w.preliminary).with_only_columns(Entry.id)).all()
+    )
     log = {a.action: a for a in db.session.scalars(sa.select(AuditEntry))}
     assert log["objection.resolve"].actor_name == city.district_admin.display_name
     assert log["entry.disqualify"].actor_id == city.district_admin.id
@@ -186,8 +224,15 @@ def test_upheld_for_fraud_disqualifies_with_a_public_note_and_the_audit_names_wh
 def test_the_filer_never_reaches_the_audit_log(city):
     w = listed(city)
     objection = _file(w)
-    services.resolve_objection(objection, by=city.city_admin, outcome=ObjectionStatus.UPHELD, note="属实。", fraud=True)
+    services.resolve_objection(
+        objection, by=city.city_admin, outcome=ObjectionStatus.UPHELD, note="属实。", fraud=True
+    )
     db.session.commit()
-    assert db.session.scalar(sa.select(AuditEntry.actor_name).where(AuditEntry.action == "objection.file")) == "公众"
-    dumped = " ".join(f"{a.summary} {a.reason} {a.before} {a.after}" for a in db.session.scalars(sa.select(AuditEntry)))
+    assert (
+        db.session.scalar(sa.select(AuditEntry.actor_name).where(AuditEntry.action == "objection.file"))
+        == "公众"
+    )
+    dumped = " ".join(
+        f"{a.summary} {a.reason} {a.before} {a.after}" for a in db.session.scalars(sa.select(AuditEntry))
+    )
     assert "MARK-FILER" not in dumped and "13812345678" not in dumped

@@ -1,4 +1,5 @@
 """Public pages and the admin side of listings, announcements and objections (R-PUB-1, R-PUB-2)."""
+
 from __future__ import annotations
 
 import io
@@ -24,17 +25,31 @@ def _listing_url(w):
 def test_public_home_goes_to_the_only_competition(client, city):
     w = listed(city)
     response = client.get("/p/")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/p/competitions/{w.competition.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(
+        f"/p/competitions/{w.competition.id}"
+    )
     assert client.get("/").headers["Location"].endswith("/p/")
 
 
 def test_competition_page_shows_rules_timeline_and_announcements(client, city):
     w = listed(city)
-    services.save_announcement(w.competition, None, by=city.city_admin, title="初赛名单公示通知", body="第一段\n第二段",
-                               pinned=True)
+    services.save_announcement(
+        w.competition, None, by=city.city_admin, title="初赛名单公示通知", body="第一段\n第二段", pinned=True
+    )
     db.session.commit()
     html = client.get(f"/p/competitions/{w.competition.id}").get_data(as_text=True)
-    for text in ("初赛名单公示通知", "置顶", "本届规则", "公示期", "5 天", "初赛", "复赛", "决赛", "公示中", "查看初赛公示名单"):
+    for text in (
+        "初赛名单公示通知",
+        "置顶",
+        "本届规则",
+        "公示期",
+        "5 天",
+        "初赛",
+        "复赛",
+        "决赛",
+        "公示中",
+        "查看初赛公示名单",
+    ):
         assert text in html, text
     item = db.session.scalar(sa.select(Announcement))
     page = client.get(f"/p/announcements/{item.id}").get_data(as_text=True)
@@ -67,7 +82,9 @@ def test_htmx_search_returns_only_the_results_block(client, city):
     w = listed(city)
     response = client.get(_listing_url(w), query_string={"q": "中老"}, headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and html.lstrip().startswith('<div id="results"') and "<html" not in html
+    assert (
+        response.status_code == 200 and html.lstrip().startswith('<div id="results"') and "<html" not in html
+    )
     assert "HX-Request" in response.headers["Vary"]
 
 
@@ -84,7 +101,11 @@ def test_file_an_objection_and_follow_it_by_code(client, city):
     assert objection.tracking_display in page and "异议已提交" in page and "待处理" in page
     assert "MARK-FILER" not in page and "13812345678" not in page
     typed = objection.tracking_display.lower()
-    assert client.get("/p/objections", query_string={"code": typed}).headers["Location"].endswith(objection.tracking_code)
+    assert (
+        client.get("/p/objections", query_string={"code": typed})
+        .headers["Location"]
+        .endswith(objection.tracking_code)
+    )
     missing = client.get("/p/objections", query_string={"code": "ZZZZZ-ZZZZZ"})
     assert missing.status_code == 404 and "没有找到" in missing.get_data(as_text=True)
     assert client.get("/p/objections/ZZZZZZZZZZ").status_code == 404
@@ -131,29 +152,42 @@ def test_admin_opens_a_listing(client, city, login):
     login(city.district_admin)
     page = client.get(f"/admin/public/stages/{w.preliminary.id}/listing").get_data(as_text=True)
     assert "东山县" in page and "西岭县" not in page
-    response = client.post(f"/admin/public/stages/{w.preliminary.id}/listing",
-                           data={"district_id": city.d1.id, "start": "2026-12-03", "days": "5"})
+    response = client.post(
+        f"/admin/public/stages/{w.preliminary.id}/listing",
+        data={"district_id": city.d1.id, "start": "2026-12-03", "days": "5"},
+    )
     assert response.status_code == 303
     listing = db.session.scalar(sa.select(Listing))
     assert listing.district_id == city.d1.id and listing.days == 5
-    refused = client.post(f"/admin/public/stages/{w.preliminary.id}/listing",
-                          data={"district_id": city.d2.id, "start": "2026-12-03", "days": "5"})
+    refused = client.post(
+        f"/admin/public/stages/{w.preliminary.id}/listing",
+        data={"district_id": city.d2.id, "start": "2026-12-03", "days": "5"},
+    )
     assert refused.status_code in (403, 422)
-    bad = client.post(f"/admin/public/stages/{w.preliminary.id}/listing",
-                      data={"district_id": city.d1.id, "start": "2026-12-03", "days": "0"})
+    bad = client.post(
+        f"/admin/public/stages/{w.preliminary.id}/listing",
+        data={"district_id": city.d1.id, "start": "2026-12-03", "days": "0"},
+    )
     assert bad.status_code == 422 and "1–30" in bad.get_data(as_text=True)
 
 
 def test_admin_posts_and_edits_announcements_in_scope(client, city, login):
     w = listed(city)
     login(city.district_admin)
-    response = client.post(f"/admin/public/competitions/{w.competition.id}/announcements/new",
-                           data={"district_id": city.d1.id, "title": "东山县复赛安排", "body": "12月15日在县实验小学举行。"})
+    response = client.post(
+        f"/admin/public/competitions/{w.competition.id}/announcements/new",
+        data={"district_id": city.d1.id, "title": "东山县复赛安排", "body": "12月15日在县实验小学举行。"},
+    )
     assert response.status_code == 303
     item = db.session.scalar(sa.select(Announcement))
     assert item.publisher_label == "东山县教育局"
-    assert client.post(f"/admin/public/announcements/{item.id}",
-                       data={"title": "东山县复赛安排（更新）", "body": "改为12月16日。"}).status_code == 303
+    assert (
+        client.post(
+            f"/admin/public/announcements/{item.id}",
+            data={"title": "东山县复赛安排（更新）", "body": "改为12月16日。"},
+        ).status_code
+        == 303
+    )
     login(city.other_district_admin)
     refused = client.get(f"/admin/public/announcements/{item.id}")
     assert refused.status_code == 403 and "范围" in refused.get_data(as_text=True)
@@ -172,23 +206,31 @@ def test_admin_lists_resolves_and_exports_objections_in_scope(client, city, logi
     listing = client.get("/admin/public/objections").get_data(as_text=True)
     assert w.entries["affiliate"][0].name in listing and w.entries["other"][0].name not in listing
     detail = client.get(f"/admin/public/objections/{objection.id}").get_data(as_text=True)
-    assert "MARK-FILER" not in detail and "学校回避" in detail and 'id="resolve-form"' not in detail  # … never who filed
+    assert (
+        "MARK-FILER" not in detail and "学校回避" in detail and 'id="resolve-form"' not in detail
+    )  # … never who filed
     sheet = load_workbook(io.BytesIO(client.get("/admin/public/objections.xlsx").data)).active
     assert "MARK-FILER" not in str([c.value for row in sheet.iter_rows() for c in row])
-    refused = client.post(f"/admin/public/objections/{objection.id}", data={"outcome": "dismissed", "note": "无"})
+    refused = client.post(
+        f"/admin/public/objections/{objection.id}", data={"outcome": "dismissed", "note": "无"}
+    )
     assert refused.status_code == 403
     login(city.district_admin)  # the district verifies and decides
     detail = client.get(f"/admin/public/objections/{objection.id}").get_data(as_text=True)
     assert "MARK-FILER-李四" in detail  # the deciding level sees the filer, to verify the objection
     bad = client.post(f"/admin/public/objections/{objection.id}", data={"outcome": "upheld", "note": ""})
     assert bad.status_code == 422
-    response = client.post(f"/admin/public/objections/{objection.id}",
-                           data={"outcome": "upheld", "fraud": "y", "note": "经核实材料造假，取消参赛资格。"})
+    response = client.post(
+        f"/admin/public/objections/{objection.id}",
+        data={"outcome": "upheld", "fraud": "y", "note": "经核实材料造假，取消参赛资格。"},
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert objection.status == ObjectionStatus.UPHELD and objection.entry.disqualified_at is not None
-    assert db.session.scalar(sa.select(AuditEntry.actor_name).where(AuditEntry.action == "objection.resolve")) == \
-        city.district_admin.display_name
+    assert (
+        db.session.scalar(sa.select(AuditEntry.actor_name).where(AuditEntry.action == "objection.resolve"))
+        == city.district_admin.display_name
+    )
     public_page = client.get(_listing_url(w)).get_data(as_text=True)
     assert "取消参赛资格" in public_page and "经核实材料造假" in public_page
     status_page = client.get(f"/p/objections/{objection.tracking_code}").get_data(as_text=True)
@@ -196,7 +238,9 @@ def test_admin_lists_resolves_and_exports_objections_in_scope(client, city, logi
     workbook = load_workbook(io.BytesIO(client.get("/admin/public/objections.xlsx").data))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert rows[0][:3] == ("查询码", "提交时间", "公示") and len(rows) == 2 and rows[1][9] == "成立"
-    assert rows[1][7] == "MARK-FILER-李四"  # the deciding level's export carries the filer, as its screen does
+    assert (
+        rows[1][7] == "MARK-FILER-李四"
+    )  # the deciding level's export carries the filer, as its screen does
     login(city.other_district_admin)
     refused = client.get(f"/admin/public/objections/{objection.id}")
     assert refused.status_code == 403 and "范围" in refused.get_data(as_text=True)
@@ -218,10 +262,13 @@ def test_admin_tables_export_to_xlsx(client, city, login):
     db.session.commit()
     login(city.school_admin)
     listings = list(load_workbook(io.BytesIO(client.get("/admin/public/listings.xlsx").data)).active.values)
-    assert listings[0][:3] == ("阶段", "范围", "开始日期") and listings[1][:2] == ("初赛", "全市") and listings[1][5] == "公示中"
+    assert (
+        listings[0][:3] == ("阶段", "范围", "开始日期")
+        and listings[1][:2] == ("初赛", "全市")
+        and listings[1][5] == "公示中"
+    )
     items = list(load_workbook(io.BytesIO(client.get("/admin/public/announcements.xlsx").data)).active.values)
     assert items[1][:3] == ("公示通知", "市教育局", "否")
-
 
 
 def _statements(client, url) -> int:
@@ -249,11 +296,17 @@ def test_public_pages_run_a_fixed_handful_of_queries(client, city):
 def test_admin_index_offers_edit_only_for_announcements_in_scope(client, city, login):
     """R-ROLE-1: a district admin edits their district's announcements, not the city's or another district's."""
     w = listed(city)
-    own = services.save_announcement(w.competition, None, by=city.city_admin, title="东山县通知", body="正文",
-                                     district=city.d1)
-    city_wide = services.save_announcement(w.competition, None, by=city.city_admin, title="全市通知", body="正文")
+    own = services.save_announcement(
+        w.competition, None, by=city.city_admin, title="东山县通知", body="正文", district=city.d1
+    )
+    city_wide = services.save_announcement(
+        w.competition, None, by=city.city_admin, title="全市通知", body="正文"
+    )
     db.session.commit()
     own_id, city_id = own.id, city_wide.id
     login(city.district_admin)
     html = client.get("/admin/public").get_data(as_text=True)
-    assert f"/admin/public/announcements/{own_id}\"" in html and f"/admin/public/announcements/{city_id}\"" not in html
+    assert (
+        f'/admin/public/announcements/{own_id}"' in html
+        and f'/admin/public/announcements/{city_id}"' not in html
+    )

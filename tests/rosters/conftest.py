@@ -1,4 +1,5 @@
 """The rosters tests' competition: preliminary deadline 2026-12-02, so tests choose "today" either side of it."""
+
 from __future__ import annotations
 
 from datetime import date

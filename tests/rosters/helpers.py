@@ -1,4 +1,5 @@
 """Test helpers of the rosters domain: xlsx files built in memory, teachers with valid ID numbers."""
+
 from __future__ import annotations
 
 import io
@@ -37,6 +38,14 @@ def xlsx_file(rows, headers=HEADERS, *, merge: str | None = None, numeric_ids: b
     return buffer
 
 
-def teacher(name: str, birth: date = date(1985, 6, 1), sex: str = "女", subject: str = "语文", level: str = "小学",
-            phone: str = "", award: str = "", year="") -> list:
+def teacher(
+    name: str,
+    birth: date = date(1985, 6, 1),
+    sex: str = "女",
+    subject: str = "语文",
+    level: str = "小学",
+    phone: str = "",
+    award: str = "",
+    year="",
+) -> list:
     return [name, id_for(birth, sex), level, subject, phone, award, year]

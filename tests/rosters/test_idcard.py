@@ -1,4 +1,5 @@
 """GB 11643-1999 citizen ID numbers (R-ROS-2) and their public masking (R-PUB-1)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,9 +30,12 @@ def _with_check(first17: str) -> str:
 # Worked examples (R-ROS-2)
 # --------------------------------------------------------------------------------------------
 
+
 def test_r_ros_2_standard_example_is_valid_female_born_1949_12_31():
     info = parse_id_number("11010519491231002X", today=TODAY)
-    assert info == IdInfo(number="11010519491231002X", region="110105", birth_date=date(1949, 12, 31), sex="女")
+    assert info == IdInfo(
+        number="11010519491231002X", region="110105", birth_date=date(1949, 12, 31), sex="女"
+    )
 
 
 def test_r_ros_2_check_character_mod_11_2():
@@ -56,8 +60,13 @@ def test_r_ros_2_lower_case_x_is_normalised():
 
 
 def test_r_ros_2_whitespace_and_full_width_are_normalised():
-    for raw in ["  11010519491231002X\t", "１１０１０５１９４９１２３１００２Ｘ", "１１０１０５１９４９１２３１００２ｘ",
-                "\u300011010519491231002X\u3000", "\ufeff11010519491231002X"]:
+    for raw in [
+        "  11010519491231002X\t",
+        "１１０１０５１９４９１２３１００２Ｘ",
+        "１１０１０５１９４９１２３１００２ｘ",
+        "\u300011010519491231002X\u3000",
+        "\ufeff11010519491231002X",
+    ]:
         assert parse_id_number(raw, today=TODAY).number == "11010519491231002X", raw
 
 
@@ -67,16 +76,19 @@ def test_r_ros_2_sequence_parity_gives_sex():
     assert parse_id_number(make_id_number("370921", date(1980, 1, 1), 0), today=TODAY).sex == "女"
 
 
-@pytest.mark.parametrize("raw, message", [
-    ("110105491231002", "长度应为18位，实际为15位"),  # old 15-digit numbers are refused
-    ("11010519491231002", "长度应为18位，实际为17位"),
-    ("11010519491231002X1", "长度应为18位，实际为19位"),
-    ("", "身份证号为空"),
-    ("   ", "身份证号为空"),
-    ("11010519491231002Y", "第18位应为数字或X，实际为“Y”"),
-    ("1101051949123100X2", "第17位应为数字，实际为“X”"),
-    ("110105 1949123100X", "第7位应为数字，实际为“ ”"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ("110105491231002", "长度应为18位，实际为15位"),  # old 15-digit numbers are refused
+        ("11010519491231002", "长度应为18位，实际为17位"),
+        ("11010519491231002X1", "长度应为18位，实际为19位"),
+        ("", "身份证号为空"),
+        ("   ", "身份证号为空"),
+        ("11010519491231002Y", "第18位应为数字或X，实际为“Y”"),
+        ("1101051949123100X2", "第17位应为数字，实际为“X”"),
+        ("110105 1949123100X", "第7位应为数字，实际为“ ”"),
+    ],
+)
 def test_r_ros_2_malformed_numbers(raw, message):
     with pytest.raises(IdNumberError) as info:
         parse_id_number(raw, today=TODAY)
@@ -133,20 +145,24 @@ def test_r_ros_2_id_number_error_is_a_value_error():
 # make_id_number (demo data and tests)
 # --------------------------------------------------------------------------------------------
 
+
 def test_r_ros_2_make_id_number_builds_the_standard_example():
     assert make_id_number("110105", date(1949, 12, 31), 2) == "11010519491231002X"
 
 
-@pytest.mark.parametrize("region, birth, seq", [
-    ("01010", date(1980, 1, 1), 1),
-    ("010105", date(1980, 1, 1), 1),
-    ("910105", date(1980, 1, 1), 1),
-    ("11010a", date(1980, 1, 1), 1),
-    ("110105", date(1899, 12, 31), 1),
-    ("110105", date(1980, 1, 1), 1000),
-    ("110105", date(1980, 1, 1), -1),
-    ("110105", date(1980, 1, 1), True),
-])
+@pytest.mark.parametrize(
+    "region, birth, seq",
+    [
+        ("01010", date(1980, 1, 1), 1),
+        ("010105", date(1980, 1, 1), 1),
+        ("910105", date(1980, 1, 1), 1),
+        ("11010a", date(1980, 1, 1), 1),
+        ("110105", date(1899, 12, 31), 1),
+        ("110105", date(1980, 1, 1), 1000),
+        ("110105", date(1980, 1, 1), -1),
+        ("110105", date(1980, 1, 1), True),
+    ],
+)
 def test_r_ros_2_make_id_number_refuses_bad_parts(region, birth, seq):
     with pytest.raises(IdNumberError):
         make_id_number(region, birth, seq)
@@ -165,19 +181,25 @@ def test_r_ros_2_make_id_number_parses_back(region, birth, seq):
 
 
 @settings(max_examples=300)
-@given(region=_REGIONS, birth=st.dates(date(1900, 1, 1), TODAY), seq=st.integers(0, 999),
-       position=st.integers(0, 17), delta=st.integers(1, 9))
+@given(
+    region=_REGIONS,
+    birth=st.dates(date(1900, 1, 1), TODAY),
+    seq=st.integers(0, 999),
+    position=st.integers(0, 17),
+    delta=st.integers(1, 9),
+)
 def test_r_ros_2_any_single_wrong_digit_is_refused(region, birth, seq, position, delta):
     number = make_id_number(region, birth, seq)
     alphabet = "0123456789X" if position == 17 else "0123456789"
     wrong = alphabet[(alphabet.index(number[position]) + delta) % len(alphabet)]
     with pytest.raises(IdNumberError):
-        parse_id_number(number[:position] + wrong + number[position + 1:], today=TODAY)
+        parse_id_number(number[:position] + wrong + number[position + 1 :], today=TODAY)
 
 
 # --------------------------------------------------------------------------------------------
 # Masking (R-PUB-1)
 # --------------------------------------------------------------------------------------------
+
 
 def test_r_pub_1_mask_keeps_first_four_and_last_four():
     assert mask_id_number("32062119800101123X") == "3206**********123X"
@@ -190,24 +212,28 @@ def test_r_pub_1_mask_keeps_first_four_and_last_four():
 # IDs damaged by Excel (the import explains them, R-ROS-6)
 # --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    (3.20621198001011e17, True),
-    ("3.20621198001011E+17", True),
-    ("3.20621198001011e17", True),
-    (" 3.20621198001011E+17 ", True),
-    (320621198001011000, True),  # an int that lost its last three digits
-    (Decimal("320621198001011000"), True),
-    ("320621198001011000", True),  # the same, as text, with a wrong check character
-    ("11010519491231002X", False),
-    ("110105194912310021", False),
-    (110105194912310021, False),  # all 18 digits present: not Excel's doing
-    (3.5, False),
-    (12345, False),
-    ("3.5E+2", False),
-    (True, False),
-    (None, False),
-    (float("nan"), False),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (3.20621198001011e17, True),
+        ("3.20621198001011E+17", True),
+        ("3.20621198001011e17", True),
+        (" 3.20621198001011E+17 ", True),
+        (320621198001011000, True),  # an int that lost its last three digits
+        (Decimal("320621198001011000"), True),
+        ("320621198001011000", True),  # the same, as text, with a wrong check character
+        ("11010519491231002X", False),
+        ("110105194912310021", False),
+        (110105194912310021, False),  # all 18 digits present: not Excel's doing
+        (3.5, False),
+        (12345, False),
+        ("3.5E+2", False),
+        (True, False),
+        (None, False),
+        (float("nan"), False),
+    ],
+)
 def test_r_ros_2_looks_like_excel_number(raw, expected):
     assert looks_like_excel_number(raw) is expected
 

@@ -1,4 +1,5 @@
 """Roster screens: scope (R-ROLE-1), inline editing with derived values, import, lock (R-ROS-5), stamped list, CSRF."""
+
 from __future__ import annotations
 
 import io
@@ -53,12 +54,18 @@ def test_check_id_shows_derived_sex_birth_and_group_as_typed(client, login, city
     login(city.school_admin)
     subject = f.subject(comp)
     number = id_for(date(1980, 1, 1), "男")
-    response = client.post(f"/rosters/{comp.id}/check-id", data={"id_number": number.lower(), "subject_id": subject.id},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        f"/rosters/{comp.id}/check-id",
+        data={"id_number": number.lower(), "subject_id": subject.id},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert "男" in response.text and "1980-01-01" in response.text and "小学青年组" in response.text
-    bad = client.post(f"/rosters/{comp.id}/check-id", data={"id_number": number[:-1] + ("1" if number[-1] != "1" else "2")},
-                      headers={"HX-Request": "true"})
+    bad = client.post(
+        f"/rosters/{comp.id}/check-id",
+        data={"id_number": number[:-1] + ("1" if number[-1] != "1" else "2")},
+        headers={"HX-Request": "true"},
+    )
     assert "校验码错误" in bad.text
 
 
@@ -66,20 +73,36 @@ def test_add_row_inline_then_edit_it(client, login, city, comp, f):
     login(city.school_admin)
     subject = f.subject(comp)
     number = id_for(date(1975, 3, 3), "女")
-    response = client.post(_url(comp, city.central, "/entries"), headers={"HX-Request": "true"},
-                           data={"name": "赵敏", "id_number": number, "subject_id": subject.id})
+    response = client.post(
+        _url(comp, city.central, "/entries"),
+        headers={"HX-Request": "true"},
+        data={"name": "赵敏", "id_number": number, "subject_id": subject.id},
+    )
     assert response.status_code == 200 and "已添加 赵敏" in response.text and "中老年组" in response.text
     assert response.headers["HX-Trigger"] == "roster-changed, roster-counts-changed"
     entry = db.session.scalar(sa.select(Entry).where(Entry.name == "赵敏"))
-    assert entry.sex == "女" and entry.birth_date == date(1975, 3, 3) and entry.status == EntryStatus.COMPETING
+    assert (
+        entry.sex == "女" and entry.birth_date == date(1975, 3, 3) and entry.status == EntryStatus.COMPETING
+    )
     form = client.get(f"/rosters/entries/{entry.id}/edit", headers={"HX-Request": "true"})
     assert 'name="id_number"' in form.text and "<tr" in form.text
-    saved = client.post(f"/rosters/entries/{entry.id}/edit", headers={"HX-Request": "true"},
-                        data={"name": "赵敏", "id_number": number, "subject_id": subject.id,
-                              "award_name": "2024年东山县教学技能大赛一等奖", "award_year": "2024"})
+    saved = client.post(
+        f"/rosters/entries/{entry.id}/edit",
+        headers={"HX-Request": "true"},
+        data={
+            "name": "赵敏",
+            "id_number": number,
+            "subject_id": subject.id,
+            "award_name": "2024年东山县教学技能大赛一等奖",
+            "award_year": "2024",
+        },
+    )
     assert saved.status_code == 200 and "不在参赛范围" in saved.text and "2024" in saved.text
-    bad = client.post(f"/rosters/entries/{entry.id}/edit", headers={"HX-Request": "true"},
-                      data={"name": "赵敏", "id_number": "123", "subject_id": subject.id})
+    bad = client.post(
+        f"/rosters/entries/{entry.id}/edit",
+        headers={"HX-Request": "true"},
+        data={"name": "赵敏", "id_number": "123", "subject_id": subject.id},
+    )
     assert bad.status_code == 422 and "长度应为18位" in bad.text
 
 
@@ -96,8 +119,11 @@ def test_duplicate_id_names_the_other_school(client, login, city, comp, f):
     existing = f.gen_entry(comp, city.other_school, name="孙二")
     db.session.commit()
     login(city.school_admin)
-    response = client.post(_url(comp, city.central, "/entries"), headers={"HX-Request": "true"},
-                           data={"name": "孙二", "id_number": existing.id_number, "subject_id": f.subject(comp).id})
+    response = client.post(
+        _url(comp, city.central, "/entries"),
+        headers={"HX-Request": "true"},
+        data={"name": "孙二", "id_number": existing.id_number, "subject_id": f.subject(comp).id},
+    )
     assert response.status_code == 422
     assert "松岭镇中心小学" in response.text and f"参赛编号 {existing.entrant_number}" in response.text
 
@@ -106,23 +132,32 @@ def test_import_refusal_lists_problems_and_changes_nothing(client, login, city, 
     login(city.school_admin)
     rows = [teacher("甲"), teacher("乙")]
     rows[1][1] = rows[1][1][:-1] + ("0" if rows[1][1][-1] != "0" else "1")
-    response = client.post(_url(comp, city.central, "/import"), content_type="multipart/form-data",
-                           data={"file": (xlsx_file(rows), "名单.xlsx")})
+    response = client.post(
+        _url(comp, city.central, "/import"),
+        content_type="multipart/form-data",
+        data={"file": (xlsx_file(rows), "名单.xlsx")},
+    )
     assert response.status_code == 422 and "第3行" not in response.text  # rows listed in a table
-    assert "<td class=\"num\">3</td>" in response.text and "校验码错误" in response.text
+    assert '<td class="num">3</td>' in response.text and "校验码错误" in response.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 0
 
 
 def test_import_good_file_and_export_roundtrip(client, login, city, comp):
     login(city.school_admin)
     rows = [teacher(f"教师{i}") for i in range(5)]
-    response = client.post(_url(comp, city.central, "/import"), content_type="multipart/form-data",
-                           data={"file": (xlsx_file(rows), "名单.xlsx")})
+    response = client.post(
+        _url(comp, city.central, "/import"),
+        content_type="multipart/form-data",
+        data={"file": (xlsx_file(rows), "名单.xlsx")},
+    )
     assert response.status_code == 200 and "新增 5 人" in response.text
     exported = client.get(_url(comp, city.central, ".xlsx"))
     assert exported.status_code == 200 and exported.mimetype.endswith("spreadsheetml.sheet")
-    again = client.post(_url(comp, city.central, "/import"), content_type="multipart/form-data",
-                        data={"file": (io.BytesIO(exported.data), "导出.xlsx")})
+    again = client.post(
+        _url(comp, city.central, "/import"),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(exported.data), "导出.xlsx")},
+    )
     assert again.status_code == 200 and "未变 5 人" in again.text
     template = client.get(_url(comp, city.central, "/template.xlsx"))
     assert template.status_code == 200
@@ -136,8 +171,10 @@ def test_after_the_deadline_school_is_read_only_and_district_edits_with_reason(c
     login(city.school_admin)
     page = client.get(_url(comp, city.central))
     assert "学校只能查看" in page.text and "编辑</a>" not in page.text
-    refused = client.post(f"/rosters/entries/{entry.id}/edit",
-                          data={"name": "周三改", "id_number": entry.id_number, "subject_id": entry.subject_id})
+    refused = client.post(
+        f"/rosters/entries/{entry.id}/edit",
+        data={"name": "周三改", "id_number": entry.id_number, "subject_id": entry.subject_id},
+    )
     assert refused.status_code == 422 and "截止" in refused.text
     login(city.district_admin)
     data = {"name": "周三改", "id_number": entry.id_number, "subject_id": entry.subject_id}
@@ -152,12 +189,19 @@ def test_after_the_deadline_school_is_read_only_and_district_edits_with_reason(c
 
 def test_stamped_upload_is_sniffed_by_content(client, login, city, comp):
     login(city.school_admin)
-    fake = client.post(_url(comp, city.central, "/stamped"), content_type="multipart/form-data",
-                       data={"file": (io.BytesIO(b"MZ not a pdf"), "名单.pdf")}, follow_redirects=True)
+    fake = client.post(
+        _url(comp, city.central, "/stamped"),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"MZ not a pdf"), "名单.pdf")},
+        follow_redirects=True,
+    )
     assert "只接受 PDF、JPG 或 PNG" in fake.text
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
-    client.post(_url(comp, city.central, "/stamped"), content_type="multipart/form-data",
-                data={"file": (io.BytesIO(png), "scan.pdf")})
+    client.post(
+        _url(comp, city.central, "/stamped"),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(png), "scan.pdf")},
+    )
     stored = db.session.scalar(sa.select(StampedList))
     assert stored.mimetype == "image/png" and stored.filename == "scan.png"
     download = client.get(_url(comp, city.central, "/stamped"))
@@ -179,8 +223,10 @@ def test_print_page_lists_the_roster(client, login, city, comp, f):
 
 def test_csrf_is_required_for_roster_changes(client, login, city, comp, f, csrf_on):
     login(city.school_admin)
-    response = client.post(_url(comp, city.central, "/entries"),
-                           data={"name": "x", "id_number": id_for(date(1985, 1, 1)), "subject_id": f.subject(comp).id})
+    response = client.post(
+        _url(comp, city.central, "/entries"),
+        data={"name": "x", "id_number": id_for(date(1985, 1, 1)), "subject_id": f.subject(comp).id},
+    )
     assert response.status_code == 400 and "CSRF" in response.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == 0
 
@@ -204,8 +250,12 @@ def test_pages_never_run_one_query_per_row(app, client, login, city, comp, f):
         f.gen_entry(comp, city.central)
     db.session.commit()
     login(city.district_admin)
-    urls = [_url(comp, city.central), f"/rosters/{comp.id}/dashboard", f"/rosters/{comp.id}/exemptions",
-            _url(comp, city.central, "/print")]
+    urls = [
+        _url(comp, city.central),
+        f"/rosters/{comp.id}/dashboard",
+        f"/rosters/{comp.id}/exemptions",
+        _url(comp, city.central, "/print"),
+    ]
     few = [_queries(app, client, url) for url in urls]
     for _ in range(30):
         f.gen_entry(comp, city.central)
@@ -220,8 +270,16 @@ def test_exemption_list_shows_the_next_step_for_each_role(client, login, city, c
 
     waiting_school = f.gen_entry(comp, city.central, name="甲", birth=date(1960, 1, 1))
     waiting_district = f.gen_entry(comp, city.central, name="乙", birth=date(1961, 1, 1))
-    apply_exemption(city.school_admin, waiting_school, reason=ExemptionReason.HEALTH, detail="病假", today=date(2026, 1, 1))
-    second = apply_exemption(city.school_admin, waiting_district, reason=ExemptionReason.RETIREMENT, today=date(2026, 1, 1))
+    apply_exemption(
+        city.school_admin,
+        waiting_school,
+        reason=ExemptionReason.HEALTH,
+        detail="病假",
+        today=date(2026, 1, 1),
+    )
+    second = apply_exemption(
+        city.school_admin, waiting_district, reason=ExemptionReason.RETIREMENT, today=date(2026, 1, 1)
+    )
     review_exemption(city.school_admin, second, approve=True)
     db.session.commit()
     login(city.school_admin)
@@ -242,10 +300,17 @@ def test_import_preview_shows_the_differences_and_changes_nothing(client, login,
     db.session.commit()
     login(city.school_admin)
     rows = [["留下", kept.id_number, "小学", "数学", "", "", ""], teacher("新来")]
-    preview = client.post(_url(comp, city.central, "/import"), content_type="multipart/form-data",
-                          data={"file": (xlsx_file(rows), "名单.xlsx"), "preview": "1"})
+    preview = client.post(
+        _url(comp, city.central, "/import"),
+        content_type="multipart/form-data",
+        data={"file": (xlsx_file(rows), "名单.xlsx"), "preview": "1"},
+    )
     assert preview.status_code == 200 and "名单尚未改动" in preview.text
-    assert "新增：</b>新来" in preview.text and "修改：</b>留下" in preview.text and "文件中没有：</b>调走" in preview.text
+    assert (
+        "新增：</b>新来" in preview.text
+        and "修改：</b>留下" in preview.text
+        and "文件中没有：</b>调走" in preview.text
+    )
     assert sorted(db.session.scalars(sa.select(Entry.name))) == ["留下", "调走"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 

@@ -1,4 +1,5 @@
 """The shared glue: configuration, SQLite pragmas, error pages, fragments, health."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,7 +32,10 @@ def test_environment_wins_over_instance_config(tmp_path, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "from-env")
     config = {"SQLALCHEMY_DATABASE_URI": "sqlite:///other", "SECRET_KEY": "from-file"}
     apply_environment(config, tmp_path)
-    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/x" and config["SECRET_KEY"] == "from-env"
+    assert (
+        config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/x"
+        and config["SECRET_KEY"] == "from-env"
+    )
 
 
 def test_sqlite_enforces_foreign_keys(app):
