@@ -1,7 +1,7 @@
 """赛训通 — the competition-style training portal (以赛促训).
 
 The factory lives in ``app.factory``; importing this package stays free of Flask so that
-``python -m app.advancement.verify`` runs on the standard library alone (R-DRAW-1 (5)).
+``python -m app.draws.verify`` runs on the standard library alone (R-DRAW-1 (5)).
 """
 
 

@@ -12,13 +12,15 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry, EntryStatus, Level, StageKind, Subject
+from app.auth.models import User
+from app.competitions.models import Competition, Level, StageKind, Subject
 from app.competitions.rules import group_for
 from app.competitions.services import create_competition
 from app.extensions import db
 from app.orgs.models import City, District, School, SchoolLevel
+from app.roles import Role
 from app.rosters.idcard import make_id_number
+from app.rosters.models import Entry, EntryStatus
 
 DEMO_PASSWORD = "demo2026"
 DEMO_LOGINS = [

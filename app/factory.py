@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "app.public.views",
     "app.public.admin_views",
     "app.awards.views",
+    "app.dashboard.views",
 ]
 
 

@@ -27,8 +27,8 @@ def _unit_sizes(rng: random.Random) -> list[int]:
 
 
 def _pure(sizes: list[int]) -> dict[str, float]:
-    from app.advancement.draw import PoolEntry, run_draw
     from app.advancement.quotas import Unit, largest_remainder, per_unit
+    from app.draws.rfc3797 import PoolEntry, run_draw
 
     units = [Unit(f"u{i}", f"C{i:04d}", n) for i, n in enumerate(sizes)]
     out = {}
@@ -56,11 +56,13 @@ def _pure(sizes: list[int]) -> dict[str, float]:
 def _build_city(sizes: list[int]):
     import sqlalchemy as sa
 
-    from app.auth.models import Role, User
-    from app.competitions.models import Entry, Group, Level, StageKind
+    from app.auth.models import User
+    from app.competitions.models import Group, Level, StageKind
     from app.competitions.services import create_competition
     from app.extensions import db
     from app.orgs.models import City, District, School, SchoolLevel
+    from app.roles import Role
+    from app.rosters.models import Entry
 
     city = City(name="基准市")
     db.session.add(city)
@@ -116,8 +118,8 @@ def _recommend_all(stage) -> None:
     import sqlalchemy as sa
 
     from app.advancement.models import AdvancementUnit
-    from app.competitions.models import AdvanceRoute, Entry, StageEntrant
     from app.extensions import db
+    from app.rosters.models import AdvanceRoute, Entry, StageEntrant
     from app.timeutil import utcnow
 
     units = {
@@ -143,11 +145,12 @@ def _draw_all(stage, admin) -> int:
 
     import sqlalchemy as sa
 
-    from app.advancement.draw import PoolEntry, run_draw
-    from app.advancement.models import AdvancementUnit, Draw, DrawPurpose, DrawStatus
-    from app.competitions.models import AdvanceRoute, Entry, StageEntrant
+    from app.advancement.models import AdvancementUnit
+    from app.draws.models import Draw, DrawPurpose, DrawStatus
+    from app.draws.rfc3797 import PoolEntry, run_draw
     from app.extensions import db
     from app.orgs.models import School
+    from app.rosters.models import AdvanceRoute, Entry, StageEntrant
     from app.timeutil import utcnow
 
     now = utcnow()

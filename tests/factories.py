@@ -8,12 +8,14 @@ from itertools import count
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry, EntryStatus, Level, Subject
+from app.auth.models import User
+from app.competitions.models import Competition, Level, Subject
 from app.competitions.rules import group_for
 from app.competitions.services import create_competition
 from app.extensions import db
 from app.orgs.models import City, District, School, SchoolLevel
+from app.roles import Role
+from app.rosters.models import Entry, EntryStatus
 
 _seq = count(1)
 

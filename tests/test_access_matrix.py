@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.auth.models import Role
+from app.roles import Role
 from app.web.access import PUBLIC, declared_access
 
 

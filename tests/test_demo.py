@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
-from app.competitions.models import Entry, EntryStatus
+from app.auth.models import User
 from app.extensions import db
 from app.orgs.models import District, School
+from app.roles import Role
 from app.rosters.idcard import parse_id_number
+from app.rosters.models import Entry, EntryStatus
 
 
 def test_demo_city_loads_once_with_valid_ids_and_one_login_per_role(app, client):

@@ -15,10 +15,12 @@ import sqlalchemy as sa
 
 from app.advancement import services
 from app.advancement.models import AdvancementUnit
-from app.auth.models import Role, User
-from app.competitions.models import Competition, StageEntrant, StageKind
+from app.auth.models import User
+from app.competitions.models import Competition, StageKind
 from app.extensions import db
 from app.orgs.models import District, School
+from app.roles import Role
+from app.rosters.models import StageEntrant
 from app.timeutil import utcnow
 
 SOURCES = ["2026年12月18日 中国福利彩票3D开奖号码", "抽签现场由监督员掷骰子三次的点数"]

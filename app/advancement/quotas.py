@@ -1,6 +1,6 @@
 """Quota arithmetic (R-Q-1, R-Q-2, R-Q-3): pure functions on counts, exact Decimal, no database.
 
-Standard library only, like ``draw.py``: anyone can re-run the figures of the quota page.
+Standard library only, like ``app/draws/rfc3797.py``: anyone can re-run the figures of the quota page.
 """
 
 from __future__ import annotations

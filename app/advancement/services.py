@@ -21,25 +21,21 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
-from app.advancement import draws as draw_store
-from app.advancement.draw import PoolEntry
-from app.advancement.models import AdvancementUnit, Draw, DrawPurpose, DrawStatus, Nomination
+from app.advancement.models import AdvancementUnit, Nomination
 from app.advancement.quotas import Unit, UnitQuota, allocate
 from app.audit import services as audit
-from app.auth.models import Role, User
-from app.competitions.models import (
-    AdvanceRoute,
-    Competition,
-    Entry,
-    Stage,
-    StageEntrant,
-    StageKind,
-)
-from app.competitions.queries import competitors_stmt
+from app.auth.models import User
+from app.competitions.models import Competition, Stage, StageKind
+from app.draws import services as draw_store
+from app.draws.models import Draw, DrawPurpose, DrawStatus
+from app.draws.rfc3797 import PoolEntry
 from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
 from app.extensions import db
 from app.judging.results import stage_results
 from app.orgs.models import District, School
+from app.roles import Role
+from app.rosters.models import AdvanceRoute, Entry, StageEntrant
+from app.rosters.queries import competitors_stmt
 from app.timeutil import beijing_today, utcnow
 
 __all__ = [

@@ -1,7 +1,7 @@
 """HTTP views of advancement: quotas, recommendations, draws (thin: load, check access, call a service, commit, render).
 
 The blueprint lives here, not in ``app/advancement/__init__.py``, which stays free of Flask so the
-stand-alone verifier (``python -m app.advancement.verify``) runs on the standard library alone.
+stand-alone verifier (``python -m app.draws.verify``) runs on the standard library alone.
 """
 
 from __future__ import annotations
@@ -14,15 +14,18 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from app.advancement import draws as draw_store
+import app.draws as draws_package
 from app.advancement import services
-from app.advancement.draw import selection_steps, verify_record
-from app.advancement.models import AdvancementUnit, Draw, DrawPurpose, DrawStatus
-from app.auth.models import Role
-from app.competitions.models import Competition, Entry, Stage, StageKind
+from app.advancement.models import AdvancementUnit
+from app.competitions.models import Competition, Stage, StageKind
 from app.competitions.queries import chosen_competition
+from app.draws import services as draw_store
+from app.draws.models import Draw, DrawPurpose, DrawStatus
+from app.draws.rfc3797 import selection_steps, verify_record
 from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
 from app.extensions import db
+from app.roles import Role
+from app.rosters.models import Entry
 from app.timeutil import BEIJING
 from app.web.access import public, roles_required
 from app.web.render import render_page_or_block
@@ -455,7 +458,7 @@ def draw_json(draw_id: int):
     return response
 
 
-VERIFIER_FILES = ("draw.py", "verify.py")
+VERIFIER_FILES = ("rfc3797.py", "verify.py")
 
 
 @bp.route("/draws/verifier/<name>")
@@ -464,7 +467,7 @@ def verifier_file(name: str):
     """The stand-alone verifier (R-DRAW-1 (5)) as shipped: two standard-library Python files."""
     if name not in VERIFIER_FILES:
         abort(404)
-    text = (Path(__file__).parent / name).read_text(encoding="utf-8")
+    text = (Path(draws_package.__file__).parent / name).read_text(encoding="utf-8")
     response = Response(text, mimetype="text/x-python")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

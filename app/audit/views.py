@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from app.audit import bp
 from app.audit.models import AuditEntry
-from app.auth.models import Role
 from app.extensions import db
+from app.roles import Role
 from app.web.access import roles_required
 from app.web.render import render_page_or_block
 from app.web.templating import fmt_dt

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from app.auth.models import Role
+from app.roles import Role
 from app.web.forms import optional_int
 
 

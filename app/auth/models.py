@@ -9,17 +9,10 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.enums import LabelledEnum
 from app.extensions import db
 from app.orgs.models import District, School
+from app.roles import Role
 from app.timeutil import utcnow
-
-
-class Role(LabelledEnum):
-    CITY_ADMIN = "city_admin", "市教育局管理员"
-    DISTRICT_ADMIN = "district_admin", "区县教育局管理员"
-    SCHOOL_ADMIN = "school_admin", "学校管理员"
-    JUDGE = "judge", "评委"
 
 
 class User(UserMixin, db.Model):

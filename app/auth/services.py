@@ -6,10 +6,11 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from app.audit import services as audit
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.orgs.models import District, School
+from app.roles import Role
 from app.timeutil import utcnow
 
 

@@ -10,10 +10,11 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth import bp, services
 from app.auth.forms import LoginForm, UserForm
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db, limiter, login_manager
 from app.orgs.models import District, School
+from app.roles import Role
 from app.web.access import public, roles_required
 from app.web.forms import show_domain_error
 from app.web.render import render_page_or_block
@@ -60,14 +61,14 @@ def _failed_login(response) -> bool:
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_failed_login)
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("web.dashboard"))
+        return redirect(url_for("dashboard.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.password.data)
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("web.dashboard"), 303)
+            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.dashboard"), 303)
         form.password.errors.append("用户名或密码错误。")
     status = 422 if request.method == "POST" else 200
     return render_page_or_block("auth/login.html", "login_form", status=status, form=form)

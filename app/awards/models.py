@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.competitions.models import Competition, Entry, Group, Stage
+from app.competitions.models import Competition, Group, Stage
 from app.enums import LabelledEnum
 from app.extensions import db
 from app.orgs.models import District, School
+from app.rosters.models import Entry
 from app.timeutil import utcnow
 
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.awards.models import INDIVIDUAL_PRIZES, Award, AwardKind, AwardRelease, Prize
 from app.awards.rules import (
     TeamFigures,
@@ -28,14 +28,16 @@ from app.awards.rules import (
     to_percent,
 )
 from app.codes import READABLE_ALPHABET, normalise_code, random_code
-from app.competitions.models import Competition, Entry, Group, Stage, StageEntrant, StageKind, Subject
-from app.competitions.queries import competitors_stmt
+from app.competitions.models import Competition, Group, Stage, StageKind, Subject
 from app.errors import DomainError, NotAllowed, NotFound
 from app.extensions import db
 from app.judging.results import EntryResult, stage_results
 from app.judging.scoring import rank_entries
 from app.orgs.models import City, District, School
 from app.public.models import Objection, ObjectionStatus
+from app.roles import Role
+from app.rosters.models import Entry, StageEntrant
+from app.rosters.queries import competitors_stmt
 from app.rosters.rules import participation_rate, team_of
 from app.rosters.services import SchoolRow, school_stats
 from app.timeutil import utcnow

@@ -15,7 +15,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.awards import bp, services
 from app.awards.forms import PublishForm, WithdrawForm
 from app.awards.models import INDIVIDUAL_PRIZES, Award, AwardKind, AwardRelease
@@ -26,6 +26,7 @@ from app.competitions.queries import chosen_competition
 from app.errors import NotFound, get_or_raise
 from app.extensions import db, limiter
 from app.orgs.models import District, School
+from app.roles import Role
 from app.rosters.rules import roster_deadline
 from app.web.access import ADMIN_ROLES, public, roles_required
 from app.web.forms import attempt

@@ -1,4 +1,4 @@
-"""The competition (R-COMP-1), its stages, subjects (R-COMP-2), and each teacher's roster entry."""
+"""The competition (R-COMP-1), its stages and subjects (R-COMP-2), with the rule settings in force."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import LabelledEnum
 from app.extensions import db
-from app.orgs.models import School
 from app.timeutil import utcnow
 
 RATIO = sa.Numeric(6, 4)
@@ -39,14 +38,6 @@ class Group(LabelledEnum):
     PRIMARY_YOUTH = "primary_youth", "小学青年组"
     JUNIOR_YOUTH = "junior_youth", "初中青年组"
     SENIOR = "senior", "中老年组"
-
-
-class EntryStatus(LabelledEnum):
-    """R-ROS-1 statuses."""
-
-    COMPETING = "competing", "参赛"
-    EXEMPT = "exempt", "免赛"
-    EXCLUDED = "excluded", "不在参赛范围"
 
 
 class Rounding(LabelledEnum):
@@ -166,80 +157,3 @@ class Subject(db.Model):
     @property
     def label(self) -> str:
         return f"{self.level.label}{self.name}"
-
-
-class Entry(db.Model):
-    """One teacher on one school's roster for one competition (R-ROS-1).
-
-    ``status`` is the status in force: an exemption still awaiting district approval leaves it
-    COMPETING (R-ROS-4). Birth date and sex are derived from the ID number (R-ROS-2), the group from
-    birth date and subject (R-GRP-1). ``entrant_number`` is the public number, unique per competition.
-    """
-
-    __tablename__ = "entries"
-    __table_args__ = (
-        sa.UniqueConstraint("competition_id", "id_number"),
-        sa.UniqueConstraint("competition_id", "entrant_number"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    competition_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("competitions.id", ondelete="CASCADE"), index=True
-    )
-    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
-    entrant_number: Mapped[int]
-    name: Mapped[str] = mapped_column(sa.String(64))
-    id_number: Mapped[str] = mapped_column(sa.String(18))  # private (R-PUB-1)
-    sex: Mapped[str] = mapped_column(sa.String(1))  # 男 / 女, derived
-    birth_date: Mapped[date]  # private, derived
-    phone: Mapped[str | None] = mapped_column(sa.String(20))  # private
-    subject_id: Mapped[int] = mapped_column(sa.ForeignKey("subjects.id"), index=True)
-    group: Mapped[Group]
-    status: Mapped[EntryStatus] = mapped_column(default=EntryStatus.COMPETING, index=True)
-    status_reason: Mapped[str | None] = mapped_column(
-        sa.String(200)
-    )  # why excluded / exempt (private for exemptions)
-    award_name: Mapped[str | None] = mapped_column(
-        sa.String(200)
-    )  # R-ROS-3 first prize, county level or higher
-    award_year: Mapped[int | None]
-    disqualified_at: Mapped[datetime | None]  # R-PUB-2 upheld for fraud
-    disqualified_note: Mapped[str | None] = mapped_column(sa.String(500))  # public note
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(default=1)
-
-    __mapper_args__ = {"version_id_col": version}
-
-    competition: Mapped[Competition] = relationship()
-    school: Mapped[School] = relationship()
-    subject: Mapped[Subject] = relationship()
-
-    @property
-    def is_competing(self) -> bool:
-        return self.status == EntryStatus.COMPETING and self.disqualified_at is None
-
-
-class AdvanceRoute(LabelledEnum):
-    RECOMMENDED = "recommended", "推荐"
-    DRAWN = "drawn", "抽取"
-
-
-class StageEntrant(db.Model):
-    """A teacher who advanced into the semifinal or final, and how (R-Q-4, R-DRAW-1).
-
-    Preliminary competitors are not stored here: they are every competing entry.
-    """
-
-    __tablename__ = "stage_entrants"
-    __table_args__ = (sa.UniqueConstraint("stage_id", "entry_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), index=True)
-    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True)
-    route: Mapped[AdvanceRoute]
-    draw_id: Mapped[int | None] = mapped_column(sa.ForeignKey("draws.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    stage: Mapped[Stage] = relationship()
-    entry: Mapped[Entry] = relationship()

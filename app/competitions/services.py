@@ -6,10 +6,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-import sqlalchemy as sa
-
+from app import signals
 from app.audit import services as audit
-from app.competitions.models import Competition, Entry, Level, Stage, StageKind, Subject, SubjectKind
+from app.competitions.models import Competition, Level, Stage, StageKind, Subject, SubjectKind
 from app.errors import DomainError
 from app.extensions import db
 
@@ -243,11 +242,7 @@ def add_subject(actor, competition: Competition, *, level: Level, name: str, kin
 
 def remove_subject(actor, subject: Subject) -> None:
     """A subject may be removed only while no teacher has entered it."""
-    used = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Entry).where(Entry.subject_id == subject.id)
-    )
-    if used:
-        raise DomainError(f"已有 {used} 名教师报名{subject.label}，不能删除该学科。")
+    signals.subject_removing.send(subject)  # rosters refuses while a teacher has entered it
     audit.record(
         actor,
         "competition.subject_remove",

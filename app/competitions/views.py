@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import Role
 from app.competitions import bp, services
 from app.competitions.forms import STAGE_FLAGS, CompetitionForm, ConfirmForm, SubjectForm
 from app.competitions.models import Competition, Level, Rounding, StageKind, Subject, SubjectKind
 from app.competitions.queries import competitions_stmt
 from app.extensions import db
+from app.roles import Role
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block

@@ -16,15 +16,17 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import generate_password_hash
 
-from app.advancement.draw import PoolEntry, run_draw
-from app.advancement.models import Draw, DrawPurpose, DrawStatus
-from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry, StageKind
-from app.competitions.queries import competitors_stmt
+from app.auth.models import User
+from app.competitions.models import Competition, StageKind
+from app.draws.models import Draw, DrawPurpose, DrawStatus
+from app.draws.rfc3797 import PoolEntry, run_draw
 from app.extensions import db
 from app.judging import services
 from app.judging.models import Appearance, ItemScore, Panel, PanelJudge, PanelStatus, ScoreSheet, SheetStatus
 from app.orgs.models import District, School
+from app.roles import Role
+from app.rosters.models import Entry
+from app.rosters.queries import competitors_stmt
 from app.timeutil import utcnow
 
 DEMO_PASSWORD = "demo2026"

@@ -16,11 +16,12 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
-from app.competitions.models import Entry, Group, Stage
-from app.competitions.queries import competitors_stmt
+from app.competitions.models import Group, Stage
 from app.extensions import db
 from app.judging.models import Appearance, FormItem, ItemScore, Panel, ScoreSheet, SheetStatus
 from app.judging.scoring import aggregate, item_points, rank_entries, round_score
+from app.rosters.models import Entry
+from app.rosters.queries import competitors_stmt
 
 __all__ = ["EntryResult", "stage_results", "rank_entries", "sheet_totals"]
 

@@ -13,13 +13,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.advancement import draws
-from app.advancement.draw import PoolEntry
-from app.advancement.models import Draw, DrawPurpose, DrawStatus
 from app.audit import services as audit
-from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry, Group, Stage, StageKind, Subject
-from app.competitions.queries import competitors_stmt
+from app.auth.models import User
+from app.competitions.models import Competition, Group, Stage, StageKind, Subject
+from app.draws import services as draws
+from app.draws.models import Draw, DrawPurpose, DrawStatus
+from app.draws.rfc3797 import PoolEntry
 from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
 from app.extensions import db
 from app.judging.models import (
@@ -43,6 +42,9 @@ from app.judging.scoring import (
     weighted_total,
 )
 from app.orgs.models import District, School
+from app.roles import Role
+from app.rosters.models import Entry
+from app.rosters.queries import competitors_stmt
 from app.timeutil import utcnow
 
 

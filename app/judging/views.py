@@ -15,9 +15,9 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 
-from app.advancement.models import Draw
-from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry, Group, Stage, StageKind, Subject
+from app.auth.models import User
+from app.competitions.models import Competition, Group, Stage, StageKind, Subject
+from app.draws.models import Draw
 from app.errors import DomainError, NotAllowed
 from app.extensions import db, limiter
 from app.judging import bp, services, signin
@@ -33,6 +33,8 @@ from app.judging.scoring import (
     score_text,
 )
 from app.orgs.models import District, School
+from app.roles import Role
+from app.rosters.models import Entry
 from app.web.access import public, roles_required
 from app.web.render import render_page_or_block, wants_fragment
 from app.web.xlsx import xlsx_response

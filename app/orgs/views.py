@@ -7,12 +7,12 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import Role
 from app.errors import DomainError
 from app.extensions import db
 from app.orgs import bp, services
 from app.orgs.forms import DistrictForm, ImportForm, SchoolForm
 from app.orgs.models import District, School, SchoolLevel
+from app.roles import Role
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import show_domain_error
 from app.web.render import render_page_or_block

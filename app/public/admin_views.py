@@ -13,14 +13,15 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from app.auth.models import Role
-from app.competitions.models import Competition, Entry, Stage
+from app.competitions.models import Competition, Stage
 from app.competitions.queries import chosen_competition
 from app.extensions import db
 from app.orgs.models import District, School
 from app.public import queries, services
 from app.public.forms import AnnouncementForm, ListingForm, ResolveForm
 from app.public.models import Announcement, Listing, Objection, ObjectionStatus
+from app.roles import Role
+from app.rosters.models import Entry
 from app.timeutil import beijing_today, utcnow
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt

@@ -7,13 +7,15 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.codes import random_code
-from app.competitions.models import Competition, Entry, StageEntrant, StageKind
-from app.competitions.queries import competitors_stmt
+from app.competitions.models import Competition, StageKind
 from app.extensions import db
 from app.orgs.models import District
 from app.public import services
+from app.roles import Role
+from app.rosters.models import Entry, StageEntrant
+from app.rosters.queries import competitors_stmt
 from app.timeutil import beijing_today
 
 ANNOUNCEMENTS = [

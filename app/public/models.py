@@ -8,10 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.competitions.models import Competition, Entry, Stage
+from app.competitions.models import Competition, Stage
 from app.enums import LabelledEnum
 from app.extensions import db
 from app.orgs.models import District
+from app.rosters.models import Entry
 from app.timeutil import to_beijing, utcnow
 
 

@@ -8,15 +8,16 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, joinedload
 
-from app.advancement.models import Draw, DrawPurpose
 from app.advancement.services import shortlist
 from app.auth.models import User
-from app.competitions.models import AdvanceRoute, Competition, Entry, Stage, StageKind
-from app.competitions.queries import competitors_stmt
+from app.competitions.models import Competition, Stage, StageKind
+from app.draws.models import Draw, DrawPurpose
 from app.extensions import db
 from app.orgs.models import School
 from app.public.models import Announcement, Listing, Objection, ObjectionStatus
 from app.public.services import listings_of, objection_scope_clause
+from app.rosters.models import AdvanceRoute, Entry
+from app.rosters.queries import competitors_stmt
 
 PAGE_SIZE = 100
 

@@ -8,17 +8,18 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app.advancement.models import Draw
 from app.advancement.services import handle_disqualification
 from app.audit.services import record
 from app.auth.models import User
 from app.codes import READABLE_ALPHABET, normalise_code, random_code
-from app.competitions.models import Competition, Entry, Stage
-from app.competitions.queries import competitors_stmt
+from app.competitions.models import Competition, Stage
+from app.draws.models import Draw
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.orgs.models import District, School
 from app.public.models import Announcement, Listing, Objection, ObjectionStatus
+from app.rosters.models import Entry
+from app.rosters.queries import competitors_stmt
 from app.timeutil import beijing_midnight, utcnow
 
 # Short, unambiguous (no 0/O, 1/I/L, U), unguessable: 30**10 ≈ 6×10^14 codes, looked up under a rate limit.

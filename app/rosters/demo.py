@@ -10,12 +10,20 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry, EntryStatus
+from app.auth.models import User
+from app.competitions.models import Competition
 from app.extensions import db
 from app.orgs.models import School
+from app.roles import Role
 from app.rosters import rules
-from app.rosters.models import ExemptionApplication, ExemptionReason, ExemptionState, StampedList
+from app.rosters.models import (
+    Entry,
+    EntryStatus,
+    ExemptionApplication,
+    ExemptionReason,
+    ExemptionState,
+    StampedList,
+)
 from app.timeutil import utcnow
 
 # A minimal valid one-page PDF: what a scanner would send, small enough to keep in the demo database.

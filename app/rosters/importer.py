@@ -18,14 +18,14 @@ from typing import IO, Any
 import sqlalchemy as sa
 
 from app.audit import services as audit
-from app.competitions.models import Competition, Entry, EntryStatus, Level, Subject
+from app.competitions.models import Competition, Level, Subject
 from app.competitions.rules import group_for
 from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import School, SchoolLevel
 from app.rosters import rules
 from app.rosters.idcard import IdNumberError, make_id_number, parse_id_number
-from app.rosters.models import ExemptionApplication
+from app.rosters.models import Entry, EntryStatus, ExemptionApplication
 from app.rosters.services import (
     _clean_award,
     _clean_phone,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from app.competitions.models import Competition, EntryStatus, StageKind
+from app.competitions.models import Competition, StageKind
+from app.rosters.models import EntryStatus
 from app.timeutil import BEIJING, beijing_today
 
 SEAT_REASON = "区政府所在地学校教师"

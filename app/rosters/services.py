@@ -10,17 +10,26 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from app import signals
 from app.audit import services as audit
-from app.auth.models import Role
-from app.competitions.models import Competition, Entry, EntryStatus, Group, Level, Subject
+from app.competitions.models import Competition, Group, Level, Subject
 from app.competitions.rules import group_for
 from app.errors import DomainError, NotAllowed, get_or_raise
 from app.extensions import db
 from app.orgs.models import School, SchoolLevel
 from app.orgs.services import school_in_scope  # noqa: F401  (R-ROLE-1, re-exported for the views)
+from app.roles import Role
 from app.rosters import rules
 from app.rosters.idcard import IdInfo, IdNumberError, parse_id_number
-from app.rosters.models import OPEN_STATES, ExemptionApplication, ExemptionReason, ExemptionState, StampedList
+from app.rosters.models import (
+    OPEN_STATES,
+    Entry,
+    EntryStatus,
+    ExemptionApplication,
+    ExemptionReason,
+    ExemptionState,
+    StampedList,
+)
 from app.timeutil import utcnow
 
 PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -564,3 +573,13 @@ def by_district(rows: list[SchoolRow]) -> list[tuple[object, Totals]]:
     for row in rows:
         groups.setdefault(row.school.district_id, []).append(row)
     return [(group[0].school.district, totals(group)) for group in groups.values()]
+
+
+@signals.subject_removing.connect
+def refuse_removing_a_subject_in_use(subject: Subject, **_) -> None:
+    """A subject may be removed only while no teacher has entered it (R-COMP-2)."""
+    used = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Entry).where(Entry.subject_id == subject.id)
+    )
+    if used:
+        raise DomainError(f"已有 {used} 名教师报名{subject.label}，不能删除该学科。")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import url_for
 
-from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry
+from app.auth.models import User
+from app.competitions.models import Competition
 from app.extensions import db
 from app.orgs.models import School
+from app.roles import Role
 from app.rosters import rules
-from app.rosters.models import ExemptionApplication, ExemptionState
+from app.rosters.models import Entry, ExemptionApplication, ExemptionState
 from app.rosters.services import stamped_list
 from app.timeutil import beijing_today
 

@@ -7,16 +7,16 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import Role
-from app.competitions.models import Competition, Entry, EntryStatus
+from app.competitions.models import Competition
 from app.competitions.queries import chosen_competition
 from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import District, School
+from app.roles import Role
 from app.rosters import bp, importer, rules, services
 from app.rosters.forms import DecisionForm, EntryForm, ExemptionForm, ImportForm, ReasonForm, StampedForm
 from app.rosters.idcard import IdNumberError
-from app.rosters.models import ExemptionApplication, ExemptionReason, ExemptionState
+from app.rosters.models import Entry, EntryStatus, ExemptionApplication, ExemptionReason, ExemptionState
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block, wants_fragment

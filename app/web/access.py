@@ -13,8 +13,8 @@ from functools import wraps
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from app.auth.models import Role
 from app.extensions import login_manager
+from app.roles import Role
 
 ACCESS_ATTR = "access_rule"
 PUBLIC = "public"

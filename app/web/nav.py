@@ -1,11 +1,11 @@
 """The admin menu. An entry shows only when its endpoint exists and the role may open it."""
 
-from app.auth.models import Role
+from app.roles import Role
 
 CITY, DISTRICT, SCHOOL, JUDGE = Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN, Role.JUDGE
 
 MENU = [
-    ("工作台", "web.dashboard", {CITY, DISTRICT, SCHOOL, JUDGE}),
+    ("工作台", "dashboard.dashboard", {CITY, DISTRICT, SCHOOL, JUDGE}),
     ("赛事", "competitions.index", {CITY, DISTRICT, SCHOOL}),
     ("教师名单", "rosters.index", {CITY, DISTRICT, SCHOOL}),
     ("评审", "judging.index", {CITY, DISTRICT, SCHOOL}),

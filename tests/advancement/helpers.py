@@ -7,8 +7,9 @@ from datetime import date
 
 from app.advancement import services
 from app.advancement.models import AdvancementUnit
-from app.competitions.models import Competition, Entry, EntryStatus, Stage, StageKind
+from app.competitions.models import Competition, Stage, StageKind
 from app.extensions import db
+from app.rosters.models import Entry, EntryStatus
 from tests import factories
 
 SOURCES = ["2026年12月20日 中国福利彩票3D开奖号码", "抽签现场掷骰子三次的点数"]

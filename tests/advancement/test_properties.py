@@ -1,7 +1,7 @@
 """Properties of the persisted advancement draw (R-DRAW-1, R-DRAW-2) over real rows, via hypothesis.
 
 The pure RFC 3797 properties (verifier accepts every genuine record, rejects every edited one) live
-in ``test_draw.py``; here: whatever the unit, its recommendations and its disqualifications, the
+in ``tests/draws/test_rfc3797.py``; here: whatever the unit, its recommendations and its disqualifications, the
 draw never picks a recommended or disqualified teacher, never picks twice, fills exactly its drawn
 places, and its stored record verifies — and so does a re-draw after a disqualification.
 """
@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.advancement import services
-from app.advancement.draw import DrawRecord, verify_record, verify_redraw
-from app.competitions.models import AdvanceRoute, StageKind
+from app.competitions.models import StageKind
+from app.draws.rfc3797 import DrawRecord, verify_record, verify_redraw
 from app.extensions import db
+from app.rosters.models import AdvanceRoute
 from app.timeutil import utcnow
 from tests import factories
 from tests.advancement.helpers import SOURCES

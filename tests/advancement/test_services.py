@@ -10,12 +10,14 @@ import pytest
 import sqlalchemy as sa
 
 from app.advancement import services
-from app.advancement.draw import DrawRecord, verify_record, verify_redraw
-from app.advancement.models import DrawStatus, Nomination
+from app.advancement.models import Nomination
 from app.audit.models import AuditEntry
-from app.competitions.models import AdvanceRoute, Rounding, StageEntrant
+from app.competitions.models import Rounding
+from app.draws.models import DrawStatus
+from app.draws.rfc3797 import DrawRecord, verify_record, verify_redraw
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
+from app.rosters.models import AdvanceRoute, StageEntrant
 from app.timeutil import utcnow
 from tests.advancement.helpers import SOURCES, freeze_and_confirm, world
 
@@ -339,7 +341,7 @@ def test_district_returns_a_submitted_list_with_a_reason(city):
 
 def test_r_draw_2_two_organisers_performing_at_once_store_one_draw(city):
     """The second submission finds the row already drawn (compare-and-set) and changes nothing."""
-    from app.advancement.models import Draw
+    from app.draws.models import Draw
 
     w = world(city)
     unit = freeze_and_confirm(w, city, city.other_school)

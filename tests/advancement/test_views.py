@@ -10,10 +10,11 @@ import sys
 import sqlalchemy as sa
 
 from app.advancement import services
-from app.advancement.draw import DrawRecord, verify_record
-from app.advancement.models import AdvancementUnit, Draw
-from app.competitions.models import StageEntrant
+from app.advancement.models import AdvancementUnit
+from app.draws.models import Draw
+from app.draws.rfc3797 import DrawRecord, verify_record
 from app.extensions import db
+from app.rosters.models import StageEntrant
 from app.timeutil import utcnow
 from tests.advancement.helpers import SOURCES, freeze_and_confirm, world
 from tests.querycount import count_queries
@@ -138,7 +139,7 @@ def test_published_record_passes_the_stand_alone_verifier(client, city, tmp_path
     edited["selected"] = list(reversed(edited["selected"]))
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
-    verify = [sys.executable, "-m", "app.advancement.verify"]
+    verify = [sys.executable, "-m", "app.draws.verify"]
     assert subprocess.run(verify + [str(good)], capture_output=True).returncode == 0
     assert subprocess.run(verify + [str(bad)], capture_output=True).returncode == 1
 
@@ -164,7 +165,7 @@ def test_missing_draw_is_404_and_verifier_files_download(client):
     assert client.get("/draws/987654").status_code == 404
     assert client.get("/draws/987654.json").status_code == 404
     assert client.get("/draws/verifier/other.py").status_code == 404
-    response = client.get("/draws/verifier/draw.py")
+    response = client.get("/draws/verifier/rfc3797.py")
     assert response.status_code == 200 and b"RFC 3797" in response.data
 
 

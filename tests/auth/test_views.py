@@ -6,8 +6,9 @@ import re
 
 import sqlalchemy as sa
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.extensions import db
+from app.roles import Role
 
 
 def _csrf(client, url):

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from app.auth.models import Role
-from app.competitions.models import AdvanceRoute, Competition, Entry, Group, Stage, StageEntrant, StageKind
+from app.competitions.models import Competition, Group, Stage, StageKind
 from app.extensions import db
 from app.judging import services as judging
 from app.judging.results import EntryResult
 from app.orgs.models import School
+from app.roles import Role
+from app.rosters.models import AdvanceRoute, Entry, StageEntrant
 from tests import factories
 
 

@@ -12,9 +12,10 @@ from app.audit.models import AuditEntry
 from app.awards import services
 from app.awards.models import AwardKind, AwardRelease, Prize
 from app.awards.services import Scope
-from app.competitions.models import EntryStatus, StageKind
+from app.competitions.models import StageKind
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
+from app.rosters.models import EntryStatus
 from tests.awards.helpers import competitors, judged_semifinal, stub_results
 
 

@@ -102,7 +102,7 @@ def test_certificates_carry_code_and_qr_to_the_verify_page(client, login, city, 
     expected = sum(1 for a in release.awards if a.school_id == city.affiliate.id)
     assert html.count('class="certificate"') == expected
     # another district's school admin sees none of them
-    from app.auth.models import Role
+    from app.roles import Role
     from tests.factories import gen_user
 
     outsider = gen_user(Role.SCHOOL_ADMIN, school=city.other_school)

@@ -9,10 +9,10 @@ import os
 import sqlalchemy as sa
 
 from app.advancement import services as advancement
-from app.advancement.models import Draw, DrawStatus
-from app.competitions.models import AdvanceRoute
+from app.draws.models import Draw, DrawStatus
 from app.extensions import db
 from app.public.models import Objection
+from app.rosters.models import AdvanceRoute
 from tests.browser.conftest import sign_in
 from tests.public.helpers import advance_central_unit, listed
 

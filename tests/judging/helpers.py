@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.auth.models import Role, User
-from app.competitions.models import Competition, Entry, Group, Level, Stage, StageKind, Subject
+from app.auth.models import User
+from app.competitions.models import Competition, Group, Level, Stage, StageKind, Subject
 from app.extensions import db
 from app.judging import services
 from app.judging.models import Appearance, Panel
 from app.orgs.models import School
+from app.roles import Role
+from app.rosters.models import Entry
 from tests import factories
 
 

@@ -13,10 +13,10 @@ from decimal import Decimal as D
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
-from app.auth.models import Role
 from app.extensions import db
 from app.judging import services
 from app.judging.models import ItemScore, PanelJudge, ScoreSheet, SheetStatus
+from app.roles import Role
 from tests.judging.helpers import preliminary_panel, values
 
 JUDGES = 100

@@ -47,7 +47,7 @@ def test_demo_judge_has_a_live_queue_and_the_district_has_rankings(app, client, 
     results = stage_results(stage)
     ranked = [r for r in results if r.aggregate is not None]
     assert len(ranked) > 300 and all(r.rank for r in ranked)
-    from app.competitions.models import Entry
+    from app.rosters.models import Entry
 
     ranked_schools = set(
         db.session.scalars(sa.select(Entry.school_id).where(Entry.id.in_([r.entry_id for r in ranked])))

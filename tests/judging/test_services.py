@@ -5,17 +5,17 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
-from app.advancement.draw import PoolEntry, order_of_appearance
-from app.advancement.models import Draw, DrawStatus
 from app.audit.models import AuditEntry
-from app.auth.models import Role
 from app.competitions.models import Group, Level, StageKind
+from app.draws.models import Draw, DrawStatus
+from app.draws.rfc3797 import PoolEntry, order_of_appearance
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.judging import services
 from app.judging.models import ItemScore, Panel, PanelStatus, ScoreSheet, SheetStatus
 from app.judging.results import stage_results
 from app.judging.services import SheetConflict
+from app.roles import Role
 from tests.judging.helpers import entry, preliminary_panel, values
 
 

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
-from app.auth.models import Role
 from app.errors import DomainError
 from app.extensions import db
 from app.judging import services, signin
 from app.judging.models import ItemScore, Panel, ScoreSheet, SheetStatus, SignInCode
+from app.roles import Role
 from app.timeutil import utcnow
 from tests.judging.helpers import preliminary_panel, values
 from tests.querycount import count_queries

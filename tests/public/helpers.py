@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.competitions.models import Competition, Entry, EntryStatus, Stage, StageKind
+from app.competitions.models import Competition, Stage, StageKind
 from app.extensions import db
 from app.public import services
 from app.public.models import Listing
+from app.rosters.models import Entry, EntryStatus
 from app.timeutil import beijing_today
 from tests import factories
 

@@ -12,11 +12,11 @@ import re
 
 import sqlalchemy as sa
 
-from app.advancement.models import Draw
-from app.competitions.models import Entry
+from app.draws.models import Draw
 from app.extensions import db
 from app.public import services
 from app.public.models import Announcement, Objection, ObjectionStatus
+from app.rosters.models import Entry
 from app.web.access import PUBLIC, declared_access
 from tests.public.helpers import advance_central_unit, listed
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.advancement import services as advancement
-from app.advancement.models import Draw, DrawStatus
-from app.competitions.models import AdvanceRoute
+from app.draws.models import Draw, DrawStatus
 from app.extensions import db
 from app.public import services
 from app.public.models import ObjectionStatus
+from app.rosters.models import AdvanceRoute
 from tests.public.helpers import advance_central_unit, listed
 
 

@@ -10,13 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.audit.models import AuditEntry
-from app.competitions.models import Entry
-from app.competitions.queries import competitors_stmt
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.public import services
 from app.public.models import Objection, ObjectionStatus
 from app.rosters.idcard import mask_id_number
+from app.rosters.models import Entry
+from app.rosters.queries import competitors_stmt
 from tests.public.helpers import listed
 
 

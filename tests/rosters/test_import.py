@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.competitions.models import Entry, EntryStatus, Group
+from app.competitions.models import Group
 from app.extensions import db
 from app.rosters import importer
 from app.rosters.idcard import make_id_number
 from app.rosters.importer import HEADERS
-from app.rosters.models import ExemptionApplication, ExemptionState
+from app.rosters.models import Entry, EntryStatus, ExemptionApplication, ExemptionState
 from app.web.xlsx import ImportRejected
 from tests.rosters.helpers import id_for, teacher, xlsx_file
 

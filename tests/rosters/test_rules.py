@@ -8,9 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.competitions.models import Competition, EntryStatus, Group, Level, Stage, StageKind
+from app.competitions.models import Competition, Group, Level, Stage, StageKind
 from app.competitions.rules import group_for
 from app.rosters import rules
+from app.rosters.models import EntryStatus
 
 
 def _competition(**kw) -> Competition:

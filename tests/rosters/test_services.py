@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
-from app.competitions.models import Entry, EntryStatus, Group, Level, StageKind
-from app.competitions.queries import competitors_stmt
+from app.competitions.models import Group, Level, StageKind
 from app.errors import DomainError, NotAllowed
 from app.extensions import db
 from app.rosters import services
-from app.rosters.models import ExemptionReason, ExemptionState
+from app.rosters.models import Entry, EntryStatus, ExemptionReason, ExemptionState
+from app.rosters.queries import competitors_stmt
 from tests.rosters.helpers import id_for
 
 BEFORE = date(2026, 11, 1)

@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
-from app.competitions.models import Entry, EntryStatus, StageKind
+from app.competitions.models import StageKind
 from app.extensions import db
-from app.rosters.models import StampedList
+from app.rosters.models import Entry, EntryStatus, StampedList
 from tests.querycount import count_queries
 from tests.rosters.helpers import id_for, teacher, xlsx_file
 

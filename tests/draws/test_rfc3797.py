@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from app.advancement.draw import (
+from app.draws.rfc3797 import (
     MAX_POOL_SIZE,
     DrawError,
     DrawRecord,
@@ -41,8 +41,8 @@ from app.advancement.draw import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
-DRAW_PY = REPO / "app" / "advancement" / "draw.py"
-VERIFY_PY = REPO / "app" / "advancement" / "verify.py"
+DRAW_PY = REPO / "app" / "draws" / "rfc3797.py"
+VERIFY_PY = REPO / "app" / "draws" / "verify.py"
 
 # RFC 3797 §6: the 25 eligible volunteers, the three sources, the key and the printed table
 # (index, MD5 as printed, divisor, selected). The RFC names the first ten and Sloth as the next.
@@ -665,7 +665,7 @@ def _stdlib_only(path: Path) -> set[str]:
 
 def test_r_draw_1_draw_and_verify_import_only_the_standard_library():
     assert _stdlib_only(DRAW_PY) == set()
-    assert _stdlib_only(VERIFY_PY) == {"draw"}  # the sibling file, when run outside the package
+    assert _stdlib_only(VERIFY_PY) == {"rfc3797"}  # the sibling file, when run outside the package
 
 
 def _clean_env() -> dict[str, str]:
@@ -696,7 +696,7 @@ def test_r_draw_1_verifier_as_package_module_without_flask_or_sqlalchemy(tmp_pat
     path = _write(tmp_path / "record.json", _original())
     code = (
         "import sys; sys.modules['flask'] = None; sys.modules['sqlalchemy'] = None; import runpy; "
-        f"sys.argv = ['verify', {str(path)!r}]; runpy.run_module('app.advancement.verify', run_name='__main__')"
+        f"sys.argv = ['verify', {str(path)!r}]; runpy.run_module('app.draws.verify', run_name='__main__')"
     )
     result = _run(["-c", code], cwd=REPO)
     assert result.returncode == 0, result.stderr
@@ -709,7 +709,7 @@ def test_r_draw_1_verifier_with_python_m(tmp_path):
     data = json.loads(_original().to_json())
     data["selected"] = [102, 104, 108, 109]
     bad = _write(tmp_path / "bad.json", json.dumps(data, ensure_ascii=False))
-    result = _run(["-m", "app.advancement.verify", str(good), str(bad)], cwd=REPO)
+    result = _run(["-m", "app.draws.verify", str(good), str(bad)], cwd=REPO)
     assert result.returncode == 1
     assert f"{good}: 一致 (match)" in result.stdout
     assert f"{bad}: 不一致 (mismatch)" in result.stdout
@@ -719,7 +719,7 @@ def test_r_draw_1_verifier_with_python_m(tmp_path):
 def test_r_draw_1_verifier_copied_alone_into_an_empty_folder(tmp_path):
     folder = tmp_path / "verifier"
     folder.mkdir()
-    shutil.copy(DRAW_PY, folder / "draw.py")
+    shutil.copy(DRAW_PY, folder / "rfc3797.py")
     shutil.copy(VERIFY_PY, folder / "verify.py")
     _write(folder / "record.json", _original())
     result = _run(["verify.py", "record.json"], cwd=folder)
@@ -735,14 +735,14 @@ def test_r_draw_1_verifier_exit_code_2_for_unreadable_input(tmp_path):
     good = _write(tmp_path / "good.json", _original())
     broken = _write(tmp_path / "broken.json", "{not json")
     result = _run(
-        ["-m", "app.advancement.verify", str(good), str(broken), str(tmp_path / "missing.json")], cwd=REPO
+        ["-m", "app.draws.verify", str(good), str(broken), str(tmp_path / "missing.json")], cwd=REPO
     )
     assert result.returncode == 2
     assert "一致 (match)" in result.stdout
     assert "broken.json: 无法读取 (unreadable)" in result.stderr
     assert "missing.json: 无法读取 (unreadable)" in result.stderr
-    assert _run(["-m", "app.advancement.verify"], cwd=REPO).returncode == 2
-    assert _run(["-m", "app.advancement.verify", "-"], cwd=REPO, stdin="").returncode == 2
+    assert _run(["-m", "app.draws.verify"], cwd=REPO).returncode == 2
+    assert _run(["-m", "app.draws.verify", "-"], cwd=REPO, stdin="").returncode == 2
 
 
 def test_r_draw_2_verifier_checks_the_link_between_given_records(tmp_path):
@@ -750,7 +750,7 @@ def test_r_draw_2_verifier_checks_the_link_between_given_records(tmp_path):
     genuine = redraw(original, _rest(original), [("现场骰子（重抽）", [4, 1, 6])], 1)
     first = _write(tmp_path / "original.json", original)
     second = _write(tmp_path / "redraw.json", genuine)
-    result = _run(["-m", "app.advancement.verify", str(first), str(second)], cwd=REPO)
+    result = _run(["-m", "app.draws.verify", str(first), str(second)], cwd=REPO)
     assert result.returncode == 0, result.stdout
     assert f"重抽记录，原记录为 {first}" in result.stdout
 
@@ -758,8 +758,8 @@ def test_r_draw_2_verifier_checks_the_link_between_given_records(tmp_path):
         _rest(original) + [original.pool[7]], [("现场骰子（重抽）", [4])], 1, parent=record_link(original)
     )
     third = _write(tmp_path / "forged.json", forged)
-    alone = _run(["-m", "app.advancement.verify", str(third)], cwd=REPO)
+    alone = _run(["-m", "app.draws.verify", str(third)], cwd=REPO)
     assert alone.returncode == 0 and "原记录未一并提供" in alone.stdout
-    together = _run(["-m", "app.advancement.verify", str(first), str(third)], cwd=REPO)
+    together = _run(["-m", "app.draws.verify", str(first), str(third)], cwd=REPO)
     assert together.returncode == 1
     assert "已抽中的人：108" in together.stdout

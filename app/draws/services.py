@@ -1,6 +1,6 @@
 """Persisted draws (R-DRAW-1, R-DRAW-2): announce → perform exactly once → published for good.
 
-Generic over the purpose: the advancement draws of ``services`` and the order-of-appearance draws
+Generic over the purpose: the advancement draws of ``app.advancement.services`` and the order-of-appearance draws
 of judging (R-PANEL-2) can share these verbs. Flush, never commit; no Flask globals.
 """
 
@@ -13,7 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from app.advancement.draw import (
+from app.audit import services as audit
+from app.competitions.models import Stage
+from app.draws.models import Draw, DrawPurpose, DrawStatus
+from app.draws.rfc3797 import (
     ALGORITHM,
     DrawError,
     DrawRecord,
@@ -23,9 +26,6 @@ from app.advancement.draw import (
     redraw,
     run_draw,
 )
-from app.advancement.models import Draw, DrawPurpose, DrawStatus
-from app.audit import services as audit
-from app.competitions.models import Stage
 from app.errors import DomainError
 from app.extensions import db
 from app.timeutil import utcnow
@@ -128,7 +128,7 @@ def perform(draw: Draw, values: Sequence[Sequence[Any]], *, by) -> DrawRecord:
     """R-DRAW-1 (2)–(4): enter the announced sources' values, run RFC 3797, store the record — once.
 
     R-DRAW-2: a draw that is already drawn (or withdrawn) is refused; a re-draw (``parent_id``) is
-    made with :func:`app.advancement.draw.redraw`, so it is checked against and linked to its parent.
+    made with :func:`app.draws.rfc3797.redraw`, so it is checked against and linked to its parent.
     """
     if draw.status == DrawStatus.DRAWN:
         raise DomainError("该抽签已完成，同一抽签池不能再抽一次；结果不能更改。")

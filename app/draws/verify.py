@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m app.advancement.verify RECORD.json [RECORD2.json …]
-    python verify.py RECORD.json          # with draw.py copied next to it, nothing else needed
+    python -m app.draws.verify RECORD.json [RECORD2.json …]
+    python verify.py RECORD.json          # with rfc3797.py copied next to it, nothing else needed
     python verify.py - < RECORD.json      # "-" reads one record from standard input
 
 Prints, per record, "一致 (match)" or "不一致 (mismatch)" with the reasons. When a re-draw and the
@@ -19,12 +19,12 @@ import sys
 from pathlib import Path
 
 try:
-    from .draw import DrawError, DrawRecord, record_link, verify_record, verify_redraw
-except ImportError:  # run as a plain script from a folder holding draw.py, outside the package
-    from draw import DrawError, DrawRecord, record_link, verify_record, verify_redraw  # type: ignore[no-redef]
+    from .rfc3797 import DrawError, DrawRecord, record_link, verify_record, verify_redraw
+except ImportError:  # run as a plain script from a folder holding rfc3797.py, outside the package
+    from rfc3797 import DrawError, DrawRecord, record_link, verify_record, verify_redraw  # type: ignore[no-redef]
 
-USAGE = """用法：python -m app.advancement.verify 记录.json [记录2.json …]
-      python verify.py 记录.json          （draw.py 与 verify.py 放在同一文件夹即可）
+USAGE = """用法：python -m app.draws.verify 记录.json [记录2.json …]
+      python verify.py 记录.json          （rfc3797.py 与 verify.py 放在同一文件夹即可）
       python verify.py - < 记录.json      （“-” 表示从标准输入读取）
 按 RFC 3797 重算每份公开的抽签记录（R-DRAW-1）。
 退出码：0 全部一致；1 有不一致；2 有无法读取的输入。"""
