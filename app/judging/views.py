@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.competitions.models import Competition, Group, Stage, StageKind, Subject
+from app.draws import services as draw_store
 from app.draws.models import Draw
 from app.errors import DomainError, NotAllowed
 from app.extensions import db, limiter
@@ -711,14 +712,12 @@ def panel_draw(panel_id: int):
         services.announce_appearance_draw(panel, names, by=current_user)
         flash("已公布抽签池和随机源；取得随机源取值后录入即可抽签。", "success")
     else:
-        lines = [
-            line.replace("，", ",").split(",")
+        values = [
+            draw_store.parse_values(line)
             for line in (request.form.get("values") or "").splitlines()
             if line.strip()
         ]
-        services.perform_appearance_draw(
-            panel, [[v.strip() for v in line if v.strip()] for line in lines], by=current_user
-        )
+        services.perform_appearance_draw(panel, values, by=current_user)
         flash("上课顺序抽签完成。", "success")
     db.session.commit()
     return redirect(url_for("judging.panel", panel_id=panel.id), 303)

@@ -1,6 +1,7 @@
 """Judging screens: the judge's flow (R-SCORE-2, R-X-1), organisers (scope R-ROLE-1, R-XLS-1), R-X-2, R-X-3."""
 
 import io
+import json
 import re
 from datetime import timedelta
 from decimal import Decimal as D
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from app.audit.models import AuditEntry
+from app.draws.models import Draw
 from app.errors import DomainError
 from app.extensions import db
 from app.judging import services, signin
@@ -427,3 +429,20 @@ class TestLiveDisplay:
         db.session.commit()
         html = client.get(f"/display/panels/{s.panel.id}", headers=HX).get_data(as_text=True)
         assert "87.00" in html and "<html" not in html
+
+
+def test_order_draw_values_typed_with_spaces_or_commas_form_the_same_key(client, login, city):
+    """R-PANEL-2 / R-DRAW-1: one parser of source values for every draw — "3 11 17" is three numbers."""
+    keys = []
+    for typed in ("3 11 17", "3，11、17"):
+        s = preliminary_panel(city, entries=4, open_=False)
+        s.panel.draw_id = None
+        db.session.commit()
+        login(city.city_admin)
+        announce = {"step": "announce", "sources": "现场掷骰子"}
+        assert client.post(f"/judging/panels/{s.panel.id}/draw", data=announce).status_code == 303
+        performed = client.post(f"/judging/panels/{s.panel.id}/draw", data={"step": "draw", "values": typed})
+        assert performed.status_code == 303
+        draw = db.session.get(Draw, db.session.get(Panel, s.panel.id).draw_id)
+        keys.append(json.loads(draw.record_json)["key"])
+    assert keys == ["3.11.17./", "3.11.17./"]
