@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -45,3 +48,34 @@ def test_upgrade_to_head_matches_the_models_and_downgrades_cleanly(tmp_path):
             with admin.connect() as connection:
                 connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
             admin.dispose()
+
+
+# A landed revision is never edited: a schema change is a new revision (STYLE "Habits"). When a
+# submission lands new revisions, their hashes join this list in the same change.
+LANDED = {
+    "0001_foundation.py": "0daa7ae36752d5f76cbe64e4c70685cb9b00670fc2444f1ecbf5f8a332eecb84",
+    "0002_rosters.py": "a0d385711c0f69ce9dc403735ab19cc1a9ad73690a66f4674dc0034b5d03f725",
+    "0003_judging.py": "db8a27dad7fb8278d20cd0a121c4aff9486340106c3342dd5dedea71340b96f2",
+    "0004_advancement.py": "8d6ef081a926e5361244ba0a0f62d7ad961e4630d2366d2e90a7fea90804a7c8",
+    "0005_public.py": "68d45257025eae2c140d79e3929c6bf6a103955c069c8400f7d13445981a6695",
+    "0006_awards.py": "ce1ba9b3e84edf7c7e8c7456876edc0ad095e83db26c046b9f728417faefd7fd",
+}
+VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
+
+
+def test_landed_revisions_are_never_edited():
+    for name, digest in LANDED.items():
+        assert hashlib.sha256((VERSIONS / name).read_bytes()).hexdigest() == digest, f"{name} was edited"
+
+
+def test_revisions_form_one_line_with_one_head():
+    parents = {}
+    for path in VERSIONS.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        revision = re.search(r'^revision = "([^"]+)"', text, re.M).group(1)
+        down = re.search(r"^down_revision = (None|\"([^\"]+)\")", text, re.M).group(2)
+        parents[revision] = down
+    children = [down for down in parents.values() if down is not None]
+    assert len(children) == len(set(children)), "two revisions share a parent (a branch)"
+    heads = set(parents) - set(children)
+    assert len(heads) == 1, f"more than one head: {sorted(heads)}"
