@@ -72,8 +72,8 @@ def test_revisions_form_one_line_with_one_head():
     parents = {}
     for path in VERSIONS.glob("*.py"):
         text = path.read_text(encoding="utf-8")
-        revision = re.search(r'^revision = "([^"]+)"', text, re.M).group(1)
-        down = re.search(r"^down_revision = (None|\"([^\"]+)\")", text, re.M).group(2)
+        revision = re.search(r"^revision = [\"']([^\"']+)", text, re.M).group(1)
+        down = re.search(r"^down_revision = (?:None|[\"']([^\"']+))", text, re.M).group(1)
         parents[revision] = down
     children = [down for down in parents.values() if down is not None]
     assert len(children) == len(set(children)), "two revisions share a parent (a branch)"
