@@ -14,15 +14,19 @@ implementation reproduces our results:
   big-endian); the digest read as an unsigned 128-bit big-endian integer, modulo the number of
   entries not yet selected, gives k; the (k+1)-th still unselected entry, in pool order, is chosen.
 
-Choices this module makes where RFC 3797 is silent (documented so that outsiders can reproduce):
+Source values (RFC 3797 §4, word for word where the RFC has words):
 
-* Source values are non-negative integers. A string made only of ASCII digits (``"09"``) is that
-  integer, so leading zeros typed at the event do not change the key.
-* A non-numeric source (e.g. a match score ``"W 4-1"``) must be that source's only value; it is
-  written as given (surrounding whitespace removed) followed by ".", as the RFC's reference code
-  and Algorithm::Voting::Sortition do. It must be printable ASCII without "." or "/": the RFC
-  forms the key from ASCII codes, and "." and "/" are the key's own separators.
-* Decimal fractions are refused rather than guessed at (no floats anywhere in the portal).
+* Numbers: each written in decimal without leading zeros, followed by "."; one source's numbers
+  sorted ascending; each source ended by "/". A string made only of ASCII digits (``"09"``) is that
+  integer. The RFC also allows decimal fractions; the portal refuses them (no floats anywhere in the
+  portal) and says how to enter the value instead.
+* Text (§4: "alphanumeric random sources [should] be avoided"; if one is used anyway, "all white
+  space, punctuation, accents, and special characters should be removed and all letters set to upper
+  case", leaving "an unbroken sequence of letters A-Z and digits 0-9", which is "treated as a
+  canonicalized number" and "suffixed with a './'"): ``"w 4-1"`` becomes ``W41./``. A text source
+  has exactly one value (the RFC orders numbers only). Letters outside the Roman alphabet (汉字,
+  full-width forms) are refused: for those the RFC requires a canonicalisation announced in advance,
+  which the portal does not offer — such a source is entered as numbers.
 * The pool (R-DRAW-1 (1)) is the list of entries sorted by entrant number; its commitment is the
   SHA-256 of :func:`canonical_pool_text`, published before the source values exist.
 * A re-draw (R-DRAW-2) is a new record whose ``parent`` is :func:`record_link` of the original:
@@ -35,6 +39,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +53,7 @@ __all__ = [
     "PoolEntry",
     "canonical_pool_text",
     "canonical_source",
+    "canonical_text",
     "entropy_bits",
     "make_key",
     "order_of_appearance",
@@ -66,6 +72,9 @@ ALGORITHM = "rfc3797"
 MAX_POOL_SIZE = 0xFFFF
 
 _DIGITS = re.compile(r"[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+[.,][0-9]*|[.,][0-9]+)")
+_NEGATIVE = re.compile(r"-[0-9]+")
+_HOW_TO_ENTER = "请改为录入数字，例如比分“88比76”录入为两个数字：88 76"
 
 
 class DrawError(ValueError):
@@ -77,8 +86,33 @@ class DrawError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
+def canonical_text(text: str) -> str:
+    """A text source value as RFC 3797 §4 canonicalises it: Roman letters upper-cased, digits kept,
+    white space, punctuation, accents and special characters removed (R-DRAW-1 (2)).
+
+    >>> canonical_text("w 4-1")
+    'W41'
+    """
+    kept = []
+    for ch in unicodedata.normalize("NFD", text):
+        category = unicodedata.category(ch)
+        if category == "Mn":  # an accent, detached by NFD
+            continue
+        if category[0] in "LN":
+            if not ("0" <= ch <= "9" or "A" <= ch.upper() <= "Z"):
+                raise DrawError(
+                    f"文字型随机源只能含拉丁字母和数字（RFC 3797 §4 对其他文字没有统一的规范化方法）：{text!r}。"
+                    + _HOW_TO_ENTER
+                )
+            kept.append(ch.upper())
+        # white space, punctuation, symbols and control characters are removed
+    if not kept:
+        raise DrawError(f"文字型随机源去掉空白和标点后没有字母或数字：{text!r}。" + _HOW_TO_ENTER)
+    return "".join(kept)
+
+
 def _source_value(value: Any) -> int | str:
-    """One source value as an int, or as cleaned text for a non-numeric source (R-DRAW-1 (2))."""
+    """One source value as an int, or as RFC-canonical text for a non-numeric source (R-DRAW-1 (2))."""
     # bool is an int subclass; True would silently become "1."
     if isinstance(value, bool) or not isinstance(value, (int, str)):
         raise DrawError(f"随机源的取值只能是非负整数或文字，不能是 {value!r}")
@@ -91,11 +125,11 @@ def _source_value(value: Any) -> int | str:
         raise DrawError("随机源的取值不能为空白")
     if _DIGITS.fullmatch(text):
         return int(text)
-    if not all(" " <= ch <= "~" for ch in text):
-        raise DrawError(f"文字型随机源只能使用 ASCII 可打印字符（RFC 3797 以 ASCII 码构成密钥）：{text!r}")
-    if "." in text or "/" in text:
-        raise DrawError(f"文字型随机源不能含“.”或“/”（它们是密钥的分隔符；小数请事先约定整数写法）：{text!r}")
-    return text
+    if _NEGATIVE.fullmatch(text):
+        raise DrawError(f"随机源的取值不能为负数：{text}")
+    if _DECIMAL.fullmatch(text):
+        raise DrawError(f"随机源的取值不能是小数：{text}（请事先约定整数写法，例如去掉小数点后录入）")
+    return canonical_text(text)
 
 
 def canonical_source(values: Sequence[int | str]) -> str:
@@ -114,7 +148,7 @@ def canonical_source(values: Sequence[int | str]) -> str:
         # RFC 3797 orders numbers only; a text mixed with numbers would have no agreed position.
         if len(cleaned) != 1:
             raise DrawError(f"文字型随机源只能有一个取值，实际有 {len(cleaned)} 个")
-        return f"{texts[0]}./"
+        return f"{texts[0]}./"  # RFC 3797 §4: "suffixed with a './'"
     numbers = sorted(v for v in cleaned if isinstance(v, int))
     return "".join(f"{n}." for n in numbers) + "/"
 
@@ -283,6 +317,11 @@ def _normalise_sources(sources: Any) -> list[dict[str, Any]]:
     return result
 
 
+# The portal publishes one record format in every state (announced, drawn, void): the fields above
+# plus these, which say where the draw stands and are not part of what is recomputed.
+PUBLICATION_FIELDS = frozenset({"status", "event_at", "parent_id", "void_reason"})
+
+
 @dataclass
 class DrawRecord:
     """The published, never edited record of one draw (R-DRAW-1 (4)); ``parent`` links a re-draw
@@ -327,9 +366,13 @@ class DrawRecord:
         missing = sorted(required - set(data))
         if missing:
             raise DrawError(f"抽签记录缺少字段：{', '.join(missing)}")
-        unknown = sorted(set(data) - required - {"parent", "title"})
+        unknown = sorted(set(data) - required - {"parent", "title"} - PUBLICATION_FIELDS)
         if unknown:
             raise DrawError(f"抽签记录含未知字段：{', '.join(unknown)}")
+        status = data.get("status", "drawn")
+        if status != "drawn" or data["key"] is None:
+            state = {"announced": "已公布、尚未抽签", "void": "已作废"}.get(status, repr(status))
+            raise DrawError(f"该记录{state}，还没有可核验的抽签结果")
 
         def text(name: str, value: Any, *, optional: bool = False) -> Any:
             if (optional and value is None) or isinstance(value, str):
