@@ -23,6 +23,7 @@ BLUEPRINTS = [
     "app.competitions.views",
     "app.rosters.views",
     "app.judging.views",
+    "app.draws.views",
     "app.advancement.views",
     "app.public.views",
     "app.public.admin_views",

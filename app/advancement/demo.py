@@ -10,6 +10,7 @@ disqualification shows the R-DRAW-2 link.
 from __future__ import annotations
 
 import random
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -21,7 +22,7 @@ from app.extensions import db
 from app.orgs.models import District, School
 from app.roles import Role
 from app.rosters.models import StageEntrant
-from app.timeutil import utcnow
+from app.timeutil import beijing_midnight, beijing_today, utcnow
 
 SOURCES = ["2026年12月18日 中国福利彩票3D开奖号码", "抽签现场由监督员掷骰子三次的点数"]
 
@@ -30,12 +31,20 @@ def _values(rng: random.Random) -> list[list[int]]:
     return [[rng.randrange(10) for _ in range(3)], [rng.randint(1, 6) for _ in range(3)]]
 
 
+def _event_times() -> tuple[datetime, datetime]:
+    """R-DRAW-1: the held events (two days ago, 20:30 Beijing) and the pending one (tomorrow, 10:00)."""
+    held = beijing_midnight(beijing_today() - timedelta(days=2)) + timedelta(hours=20, minutes=30)
+    pending = beijing_midnight(beijing_today() + timedelta(days=1)) + timedelta(hours=10)
+    return held, pending
+
+
 def extend_demo(competition: Competition) -> None:
     city = db.session.scalar(sa.select(User).where(User.role == Role.CITY_ADMIN).order_by(User.id).limit(1))
     stage = competition.stage(StageKind.SEMIFINAL)
     if city is None or stage.frozen_at is not None:
         return
     rng = random.Random(3797)
+    held_at, pending_at = _event_times()
     services.freeze_quotas(stage, by=city)
     units = db.session.scalars(
         sa.select(AdvancementUnit)
@@ -66,10 +75,14 @@ def extend_demo(competition: Competition) -> None:
         services.confirm_unit(unit, by=city)
         if unit.drawn == 0:
             continue
-        draw = services.announce_unit_draw(unit, SOURCES, by=city)
-        if unit is not announced:
-            services.perform_draw(draw, _values(rng), by=city)
-            drawn.append((unit, draw))
+        if unit is announced:  # waits for its event, tomorrow
+            services.announce_unit_draw(unit, SOURCES, by=city, event_at=pending_at)
+            continue
+        draw = services.announce_unit_draw(
+            unit, SOURCES, by=city, event_at=held_at, now=held_at - timedelta(days=3)
+        )
+        services.perform_draw(draw, _values(rng), by=city, now=held_at + timedelta(minutes=5))
+        drawn.append((unit, draw))
     # one upheld objection against a drawn teacher (R-PUB-2) → a linked re-draw, performed (R-DRAW-2)
     far = [(u, d) for u, d in drawn if u.district.code == "D03"]
     if far:
@@ -82,6 +95,7 @@ def extend_demo(competition: Competition) -> None:
             utcnow(),
             "经核实，初赛材料弄虚作假，取消资格（示例）",
         )
-        for redraw in services.handle_disqualification(cheat, by=city):
-            services.perform_draw(redraw, _values(rng), by=city)
+        redraw_at = utcnow() + timedelta(minutes=1)  # announced now, drawn at its event a minute later
+        for redraw in services.handle_disqualification(cheat, by=city, event_at=redraw_at):
+            services.perform_draw(redraw, _values(rng), by=city, now=redraw_at + timedelta(minutes=1))
     db.session.flush()

@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload
 
+from app import timeutil
 from app.advancement.models import AdvancementUnit, Nomination
 from app.advancement.quotas import Unit, UnitQuota, allocate
 from app.audit import services as audit
@@ -618,15 +619,21 @@ def vacancies(unit: AdvancementUnit) -> int:
 
 
 def announce_unit_draw(
-    unit: AdvancementUnit, source_names: Sequence[str], *, by: User, event_at: datetime | None = None
+    unit: AdvancementUnit,
+    source_names: Sequence[str],
+    *,
+    by: User,
+    event_at: datetime | None,
+    now: datetime | None = None,
 ) -> Draw:
-    """R-DRAW-1 (1) for a unit: freeze its pool, publish commitment, count and future sources now.
+    """R-DRAW-1 (1) for a unit: freeze its pool, publish commitment, count, future sources and the
+    event time (required, in the future) now.
 
     When the unit already has a performed draw, this is the R-DRAW-2 re-draw: only the vacant places,
     the pool restricted to the original pool, linked (``parent_id``) to the latest performed draw.
     """
     check(can_confirm(by, unit), "组织抽签")
-    return _announce_unit_draw(unit, source_names, by=by, event_at=event_at)
+    return _announce_unit_draw(unit, source_names, by=by, event_at=event_at, now=now)
 
 
 def _lock(unit: AdvancementUnit) -> None:
@@ -635,7 +642,12 @@ def _lock(unit: AdvancementUnit) -> None:
 
 
 def _announce_unit_draw(
-    unit: AdvancementUnit, source_names: Sequence[str], *, by: User, event_at: datetime | None = None
+    unit: AdvancementUnit,
+    source_names: Sequence[str],
+    *,
+    by: User,
+    event_at: datetime | None,
+    now: datetime | None = None,
 ) -> Draw:
     _lock(unit)
     if unit.confirmed_at is None:
@@ -667,6 +679,7 @@ def _announce_unit_draw(
         unit_school_id=unit.unit_school_id,
         unit_district_id=unit.district_id,
         parent=parent,
+        now=now,
     )
 
 
@@ -680,12 +693,8 @@ def unit_of_draw(draw: Draw) -> AdvancementUnit:
     return unit
 
 
-def perform_draw(draw: Draw, values: Sequence[Sequence[int | str]], *, by: User) -> list[StageEntrant]:
-    """R-DRAW-1 (2)–(4) at the draw event: enter the values, publish the record, the drawn advance (抽取).
-
-    Exactly once (R-DRAW-2). Refused when someone of the frozen pool has since advanced or been
-    disqualified: then the announced draw is voided (published with the reason) and announced anew.
-    """
+def _check_draw(draw: Draw, by: User) -> AdvancementUnit:
+    """The checks a perform makes before any value is looked at (R-DRAW-1, R-ROLE-1)."""
     if draw.purpose != DrawPurpose.ADVANCEMENT:
         raise DomainError("这不是晋级抽签。")
     unit = unit_of_draw(draw)
@@ -698,7 +707,28 @@ def perform_draw(draw: Draw, values: Sequence[Sequence[int | str]], *, by: User)
                 f"公布后抽签池有变化（参赛号 {', '.join(map(str, stale))} 已晋级或已取消资格），"
                 "请作废此抽签并重新公布。"
             )
-    record = draw_store.perform(draw, values, by=by)
+    return unit
+
+
+def preview_draw(
+    draw: Draw, values: Sequence[Sequence[int | str]], *, by: User, now: datetime | None = None
+) -> draw_store.Preview:
+    """R-DRAW-1 (2): what the confirmation screen shows — refused for the same reasons as a perform."""
+    _check_draw(draw, by)
+    return draw_store.preview(draw, values, now=now)
+
+
+def perform_draw(
+    draw: Draw, values: Sequence[Sequence[int | str]], *, by: User, now: datetime | None = None
+) -> list[StageEntrant]:
+    """R-DRAW-1 (2)–(4) at the draw event: enter the values, publish the record, the drawn advance (抽取).
+
+    Exactly once (R-DRAW-2), never before the announced event time. Refused when someone of the
+    frozen pool has since advanced or been disqualified: then the announced draw is voided
+    (published with the reason) and announced anew.
+    """
+    _check_draw(draw, by)
+    record = draw_store.perform(draw, values, by=by, now=now)
     by_number = dict(
         db.session.execute(
             sa.select(Entry.entrant_number, Entry.id).where(
@@ -756,12 +786,19 @@ def shortlist(stage: Stage, *, scope=None) -> list[ShortlistRow]:
 # ---------------------------------------------------------------- disqualification (R-PUB-2)
 
 
+REDRAW_HOUR = timedelta(hours=10)  # a re-draw's default event: the next day, 10:00 Beijing time
+
+
 def _stage_completed(stage: Stage) -> bool:
     return stage.deadline is not None and beijing_today() > stage.deadline
 
 
 def handle_disqualification(
-    entry: Entry, *, by: User, source_names: Sequence[str] | None = None
+    entry: Entry,
+    *,
+    by: User,
+    source_names: Sequence[str] | None = None,
+    event_at: datetime | None = None,
 ) -> list[Draw]:
     """R-PUB-2 consequences of a disqualification for advancement; returns the re-draws announced.
 
@@ -773,11 +810,14 @@ def handle_disqualification(
     * a vacated DRAWN place gets a re-draw (R-DRAW-2): a new announced Draw for the vacant places
       only, ``parent_id`` = the unit's latest performed draw, pool = the unit's remaining eligible
       competitors of the original pool, sources = ``source_names`` or the parent's source names
-      (with new values entered at the re-draw event); perform it with :func:`perform_draw`;
+      (with new values entered at the re-draw event), at ``event_at`` — by default tomorrow 10:00
+      Beijing time (R-DRAW-1: never before it; moving it is a public void and a new announcement);
+      perform it with :func:`perform_draw`;
     * a vacated RECOMMENDED place reopens the unit's recommendation (submitted/confirmed cleared):
       the unit recommends a replacement, the quota page shows the vacancy, the district confirms;
     * an announced, not yet performed draw whose pool holds the teacher is voided and announced
-      again without them (same sources) — no value existed, so nothing was revealed.
+      again without them (same sources, same event time while it is still ahead, else ``event_at``)
+      — no value existed, so nothing was revealed.
 
     Quotas already frozen are not recomputed (the change is audited); unfrozen quotas recompute by
     themselves because they are computed live from the competitors.
@@ -843,13 +883,14 @@ def handle_disqualification(
                 names = [s["name"] for s in pending[0].sources_announced]
             else:  # a re-draw needs values not yet known: the parent's sources, at a new event
                 names = [f"重抽：{s['name']}" for s in parent.sources_announced] if parent else []
+            when = event_at
+            if when is None and pending and pending[0].event_at and pending[0].event_at > timeutil.utcnow():
+                when = pending[0].event_at  # the same event, announced again without the teacher
+            if when is None:  # R-DRAW-1: a new event, never now; moving it is a public void and re-announce
+                when = timeutil.beijing_midnight(timeutil.beijing_today() + timedelta(days=1)) + REDRAW_HOUR
             if unit.confirmed_at is not None and vacancies(unit) > 0 and names:
                 try:
-                    announced.append(
-                        _announce_unit_draw(
-                            unit, names, by=by, event_at=pending[0].event_at if pending else None
-                        )
-                    )
+                    announced.append(_announce_unit_draw(unit, names, by=by, event_at=when))
                 except (
                     DomainError
                 ) as error:  # e.g. nobody left to draw: the vacancy stays, the reason is logged

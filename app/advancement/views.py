@@ -6,28 +6,22 @@ stand-alone verifier (``python -m app.draws.verify``) runs on the standard libra
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from pathlib import Path
 
-import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-import app.draws as draws_package
 from app.advancement import services
 from app.advancement.models import AdvancementUnit
 from app.competitions.models import Competition, Stage, StageKind
 from app.competitions.queries import chosen_competition
 from app.draws import services as draw_store
 from app.draws.models import Draw, DrawPurpose, DrawStatus
-from app.draws.rfc3797 import selection_steps, verify_record
-from app.errors import DomainError, NotAllowed, NotFound, get_or_raise
+from app.draws.views import confirmation_page, public_draw
+from app.errors import DomainError, NotAllowed, NotFound
 from app.extensions import db
 from app.roles import Role
-from app.rosters.models import Entry
-from app.timeutil import BEIJING
-from app.web.access import public, roles_required
+from app.web.access import roles_required
 from app.web.render import render_page_or_block
 from app.web.xlsx import xlsx_response
 
@@ -71,14 +65,14 @@ def _source_names() -> list[str]:
     return [line for line in request.form.get("sources", "").splitlines() if line.strip()]
 
 
-def _event_at() -> datetime | None:
+def _event_at() -> datetime:
+    """R-DRAW-1: the draw event as typed, date and time in Beijing time (one datetime-local also taken)."""
     raw = request.form.get("event_at", "").strip()
-    if not raw:
-        return None
-    try:
-        return datetime.fromisoformat(raw) - BEIJING  # typed in Beijing time, stored as UTC
-    except ValueError:
-        raise DomainError("抽签时间格式不正确。", field="event_at") from None
+    if raw and "T" in raw:
+        day, clock = raw.split("T", 1)
+    else:
+        day, clock = request.form.get("event_date", ""), request.form.get("event_time", "")
+    return draw_store.event_at_from_beijing(day, clock)
 
 
 # ---------------------------------------------------------------- overview, quotas
@@ -321,19 +315,36 @@ def announce(unit_id: int):
     return _act(
         u,
         lambda: services.announce_unit_draw(u, _source_names(), by=current_user, event_at=_event_at()),
-        "抽签池已冻结并公布（含 SHA-256 承诺值和将使用的随机源）。",
+        "抽签池已冻结并公布（含 SHA-256 承诺值、抽签时间和将使用的随机源）。",
     )
 
 
 @bp.route("/advancement/draws/<int:draw_id>/perform", methods=["POST"])
 @roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 def perform(draw_id: int):
-    """R-DRAW-1 (2)–(4): the values of the announced sources, entered at the draw event."""
+    """R-DRAW-1 (2)–(4): the values of the announced sources, entered at the draw event.
+
+    The first POST shows the confirmation screen (values, normalised values, key, pool and count);
+    only the second, with ``confirm=1``, performs.
+    """
     draw, u = _admin_draw(draw_id)
-    values = [
-        draw_store.parse_values(request.form.get(f"source-{i}", ""))
-        for i in range(len(draw.sources_announced))
-    ]
+    typed = {f"source-{i}": request.form.get(f"source-{i}", "") for i in range(len(draw.sources_announced))}
+    values = [draw_store.parse_values(text) for text in typed.values()]
+    if request.form.get("confirm") != "1":
+        try:
+            preview = services.preview_draw(draw, values, by=current_user)
+        except NotAllowed:
+            raise
+        except DomainError as error:
+            return _unit_page(u, status=error.status_code, error=error.message)
+        return confirmation_page(
+            draw,
+            preview,
+            action=url_for("advancement.perform", draw_id=draw.id),
+            fields=typed,
+            back=url_for("advancement.unit", unit_id=u.id) + "#draws",
+            what="抽取人数",
+        )
     return _act(
         u, lambda: services.perform_draw(draw, values, by=current_user), "抽签完成，结果和完整记录已公布。"
     )
@@ -352,7 +363,7 @@ def void(draw_id: int):
 
 def _admin_draw(draw_id: int) -> tuple[Draw, AdvancementUnit]:
     """An advancement draw and its unit, for the unit's confirmer only (R-ROLE-1)."""
-    draw = _public_draw(draw_id)
+    draw = public_draw(draw_id)
     if draw.purpose != DrawPurpose.ADVANCEMENT:
         raise NotFound("晋级抽签不存在。")
     unit = services.unit_of_draw(draw)
@@ -384,7 +395,7 @@ def shortlist_xlsx(stage_id: int):
             r.entry.subject.label,
             r.entry.group.label,
             r.route.label,
-            url_for("advancement.draw_public", draw_id=r.draw_id, _external=True) if r.draw_id else "",
+            url_for("draws.draw_public", draw_id=r.draw_id, _external=True) if r.draw_id else "",
         ]
         for r in services.shortlist(stage, scope=current_user.school_scope_clause())
     ]
@@ -394,80 +405,3 @@ def shortlist_xlsx(stage_id: int):
         ["参赛号", "姓名", "学校", "学科", "组别", "晋级方式", "抽签记录"],
         rows,
     )
-
-
-# ---------------------------------------------------------------- public draw pages (R-DRAW-1)
-
-
-def _public_draw(draw_id: int) -> Draw:
-    return get_or_raise(Draw, draw_id, "抽签记录不存在。")
-
-
-@bp.route("/draws/<int:draw_id>")
-@public
-def draw_public(draw_id: int):
-    """The published draw: commitment and future sources when announced; the full record and every
-    step once drawn; links to the original and to re-draws (R-DRAW-2); how to verify it yourself."""
-    draw = _public_draw(draw_id)
-    record = draw_store.record_of(draw)
-    steps, problems, disqualified = [], [], set()
-    if record is not None:
-        labels = {e.number: e.label for e in record.pool}
-        numbers = [e.number for e in record.pool]
-        steps = [
-            (s, numbers[s.position], labels[numbers[s.position]])
-            for s in selection_steps(record.key, len(record.pool), record.count)
-        ]
-        problems = verify_record(record)
-        disqualified = set(
-            db.session.scalars(
-                sa.select(Entry.entrant_number).where(
-                    Entry.competition_id == draw.competition_id,
-                    Entry.entrant_number.in_(record.selected),
-                    Entry.disqualified_at.is_not(None),
-                )
-            )
-        )
-    children = db.session.scalars(sa.select(Draw).where(Draw.parent_id == draw.id).order_by(Draw.id)).all()
-    return render_page_or_block(
-        "advancement/draw_public.html",
-        "draw",
-        draw=draw,
-        record=record,
-        steps=steps,
-        problems=problems,
-        children=children,
-        disqualified=disqualified,
-        stage=db.session.get(Stage, draw.stage_id),
-        css=CSS,
-    )
-
-
-@bp.route("/draws/<int:draw_id>.json")
-@public
-def draw_json(draw_id: int):
-    """The record the stand-alone verifier accepts; before the event, the published commitment."""
-    draw = _public_draw(draw_id)
-    text = (
-        draw.record_json
-        if draw.record_json
-        else json.dumps(draw_store.commitment_dict(draw), ensure_ascii=False, indent=2, sort_keys=True)
-    )
-    response = Response(text, mimetype="application/json")
-    response.headers["Content-Disposition"] = f'inline; filename="draw-{draw.id}.json"'
-    return response
-
-
-VERIFIER_FILES = ("rfc3797.py", "verify.py")
-
-
-@bp.route("/draws/verifier/<name>")
-@public
-def verifier_file(name: str):
-    """The stand-alone verifier (R-DRAW-1 (5)) as shipped: two standard-library Python files."""
-    if name not in VERIFIER_FILES:
-        abort(404)
-    text = (Path(draws_package.__file__).parent / name).read_text(encoding="utf-8")
-    response = Response(text, mimetype="text/x-python")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response

@@ -21,9 +21,9 @@ class DrawPurpose(enum.StrEnum):
 class DrawStatus(enum.StrEnum):
     ANNOUNCED = "announced"  # pool frozen, commitment and future sources published
     DRAWN = "drawn"  # source values entered, result published; immutable from here
-    VOID = (
-        "void"  # withdrawn before any value was entered (the pool changed); stays published with its reason
-    )
+    # withdrawn before any value was entered (the pool changed, or the event moves: a new announcement
+    # follows); stays published with its reason
+    VOID = "void"
 
 
 class Draw(db.Model):
@@ -46,7 +46,9 @@ class Draw(db.Model):
     pool_json: Mapped[list[Any]] = mapped_column(sa.JSON)  # [{"number":…, "label":…}] canonical order
     pool_sha256: Mapped[str] = mapped_column(sa.String(64))
     sources_announced: Mapped[list[Any]] = mapped_column(sa.JSON)  # [{"name": "…"}] future sources
-    event_at: Mapped[datetime | None]  # when the draw event takes place
+    # when the draw event takes place (naive UTC); named by every announcement, never edited, and no
+    # perform before it (R-DRAW-1); NULL only on rows older than that rule, which cannot be performed
+    event_at: Mapped[datetime | None]
     record_json: Mapped[str | None] = mapped_column(sa.Text)  # the published record (immutable)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("draws.id"), index=True)  # R-DRAW-2 re-draw
     announced_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -149,8 +150,9 @@ def _panel(stage, key, entries, schools, judges, rng, by, *, head: int, room: st
     services.fill_panel(panel, by=admin)
     for n, judge in enumerate(judges):
         services.assign_judge(panel, judge, by=admin, is_head=n == head)
-    services.announce_appearance_draw(panel, [DICE], by=admin)
-    services.perform_appearance_draw(panel, [_dice(rng)], by=admin)
+    held = utcnow() - timedelta(hours=1)  # R-DRAW-1: announced before its event, drawn after it
+    services.announce_appearance_draw(panel, [DICE], by=admin, event_at=held, now=held - timedelta(days=1))
+    services.perform_appearance_draw(panel, [_dice(rng)], by=admin, now=held + timedelta(minutes=5))
     services.open_panel(panel, by=admin)
     return panel
 
@@ -188,7 +190,8 @@ def _finished_panels(stage, keys, pools, schools, judges, rng, admin: User) -> l
             pool_sha256=record.pool_sha256,
             sources_announced=[{"name": DICE}],
             record_json=record.to_json(),
-            announced_at=now,
+            announced_at=now - timedelta(days=1),  # R-DRAW-1: announced with its event time, drawn at it
+            event_at=now,
             drawn_at=now,
             created_by_id=admin.id,
         )

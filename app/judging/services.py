@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -741,8 +742,16 @@ def _appearance_pool(panel: Panel) -> list:
     return [PoolEntry(number=a.entry.entrant_number, label="") for a in panel.appearances]
 
 
-def announce_appearance_draw(panel: Panel, source_names: Sequence[str], *, by: User) -> Draw:
-    """R-PANEL-2 step 1 (as R-DRAW-1): freeze the pool, publish its commitment and the future sources."""
+def announce_appearance_draw(
+    panel: Panel,
+    source_names: Sequence[str],
+    *,
+    by: User,
+    event_at: datetime | None,
+    now: datetime | None = None,
+) -> Draw:
+    """R-PANEL-2 step 1 (as R-DRAW-1): freeze the pool, publish its commitment, the future sources
+    and the event time (required, in the future; never edited — moving it is a void and a new one)."""
     check_manage(by, panel)
     if panel.status != PanelStatus.SETUP:
         raise DomainError("评委组已开始评分，不能再抽签。")
@@ -758,16 +767,23 @@ def announce_appearance_draw(panel: Panel, source_names: Sequence[str], *, by: U
         count=len(panel.appearances),
         source_names=source_names,
         by=by,
+        event_at=event_at,
         unit_school_id=panel.unit_school_id,
         unit_district_id=district_of(panel),
+        now=now,
     )
     panel.draw_id = draw.id
     db.session.flush()
     return draw
 
 
-def perform_appearance_draw(panel: Panel, values: Sequence[Sequence[str]], *, by: User) -> Draw:
-    """R-PANEL-2 step 2: enter the announced sources' values; RFC 3797 draws the whole order, stored once."""
+@dataclass(frozen=True)
+class AppearancePreview:
+    draw: Draw
+    preview: draws.Preview
+
+
+def _announced_appearance_draw(panel: Panel, by: User) -> Draw:
     check_manage(by, panel)
     draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
     if draw is None:
@@ -775,8 +791,35 @@ def perform_appearance_draw(panel: Panel, values: Sequence[Sequence[str]], *, by
     if draw.status == DrawStatus.ANNOUNCED and sorted(a.entry.entrant_number for a in panel.appearances) != [
         p["number"] for p in draw.pool_json
     ]:
-        raise DomainError("公布抽签后选手名单发生了变化，原抽签池已失效；请联系市级管理员处理。")
-    record = draws.perform(draw, values, by=by)  # count = pool size: the whole order of appearance
+        raise DomainError("公布抽签后选手名单发生了变化，原抽签池已失效；请作废此抽签并重新公布。")
+    return draw
+
+
+def preview_appearance_draw(
+    panel: Panel, values: Sequence[Sequence[str]], *, by: User, now: datetime | None = None
+) -> AppearancePreview:
+    """R-PANEL-2 step 2a: the confirmation screen's content (values, normalised values, key); stores nothing."""
+    draw = _announced_appearance_draw(panel, by)
+    return AppearancePreview(draw, draws.preview(draw, values, now=now))
+
+
+def void_appearance_draw(panel: Panel, reason: str, *, by: User) -> Draw:
+    """Withdraw the panel's announced order draw (e.g. the event moves); it stays public with its reason,
+    and the panel may announce again."""
+    draw = _announced_appearance_draw(panel, by)
+    draws.void(draw, reason, by=by)
+    panel.draw_id = None
+    db.session.flush()
+    return draw
+
+
+def perform_appearance_draw(
+    panel: Panel, values: Sequence[Sequence[str]], *, by: User, now: datetime | None = None
+) -> Draw:
+    """R-PANEL-2 step 2: enter the announced sources' values; RFC 3797 draws the whole order, stored once,
+    never before the announced event time."""
+    draw = _announced_appearance_draw(panel, by)
+    record = draws.perform(draw, values, by=by, now=now)  # count = pool size: the whole order of appearance
     by_number = {a.entry.entrant_number: a.entry_id for a in panel.appearances}
     set_order(panel, [by_number[n] for n in record.selected], draw_id=draw.id)
     return draw

@@ -19,6 +19,7 @@ from app.auth.models import User
 from app.competitions.models import Competition, Group, Stage, StageKind, Subject
 from app.draws import services as draw_store
 from app.draws.models import Draw
+from app.draws.views import confirmation_page
 from app.errors import DomainError, NotAllowed
 from app.extensions import db, limiter
 from app.judging import bp, services, signin
@@ -705,18 +706,40 @@ def panel_current(panel_id: int):
 @bp.route("/judging/panels/<int:panel_id>/draw", methods=["POST"])
 @roles_required(*ADMINS)
 def panel_draw(panel_id: int):
-    """R-PANEL-2: announce the sources (step 1), then enter their values and draw (step 2)."""
+    """R-PANEL-2: announce the sources and the event time (step 1); at the event enter the values,
+    check them on the confirmation screen, and only its 确认抽签 POST draws (step 2); or void."""
     panel = _managed_panel(panel_id, *PANEL_ROWS)  # the pool lists every entry
-    if request.form.get("step") == "announce":
+    step = request.form.get("step")
+    if step == "announce":
         names = (request.form.get("sources") or "").splitlines()
-        services.announce_appearance_draw(panel, names, by=current_user)
-        flash("已公布抽签池和随机源；取得随机源取值后录入即可抽签。", "success")
+        event_at = draw_store.event_at_from_beijing(
+            request.form.get("event_date", ""), request.form.get("event_time", "")
+        )
+        services.announce_appearance_draw(panel, names, by=current_user, event_at=event_at)
+        flash("已公布抽签池、抽签时间和随机源；抽签时间到后录入取值即可抽签。", "success")
+    elif step == "void":
+        services.void_appearance_draw(panel, request.form.get("reason", ""), by=current_user)
+        flash("抽签已作废（作废原因公开显示），可以重新公布。", "success")
     else:
-        values = [
-            draw_store.parse_values(line)
-            for line in (request.form.get("values") or "").splitlines()
-            if line.strip()
-        ]
+        draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
+        if draw is not None and "source-0" in request.form:
+            typed = {
+                f"source-{i}": request.form.get(f"source-{i}", "") for i in range(len(draw.sources_announced))
+            }
+        else:  # one line per source
+            lines = [line for line in (request.form.get("values") or "").splitlines() if line.strip()]
+            typed = {f"source-{i}": line for i, line in enumerate(lines)}
+        values = [draw_store.parse_values(text) for text in typed.values()]
+        if request.form.get("confirm") != "1":
+            preview = services.preview_appearance_draw(panel, values, by=current_user)
+            return confirmation_page(
+                preview.draw,
+                preview.preview,
+                action=url_for("judging.panel_draw", panel_id=panel.id),
+                fields={"step": "draw", **typed},
+                back=url_for("judging.panel", panel_id=panel.id),
+                what="抽取人数（全部选手的出场顺序）",
+            )
         services.perform_appearance_draw(panel, values, by=current_user)
         flash("上课顺序抽签完成。", "success")
     db.session.commit()

@@ -325,7 +325,7 @@ def _resolved_message(item: Objection, redraws: list) -> Markup | str:
     if not redraws:
         return text
     links = [
-        Markup('<a href="{}">{}</a>').format(url_for("advancement.draw_public", draw_id=d.id), d.title)
+        Markup('<a href="{}">{}</a>').format(url_for("draws.draw_public", draw_id=d.id), d.title)
         for d in redraws
     ]
     return Markup("{} 已公告重新抽取：{}").format(text, Markup("、").join(links))

@@ -21,6 +21,7 @@ from app.rosters.models import AdvanceRoute
 from app.timeutil import utcnow
 from tests import factories
 from tests.advancement.helpers import SOURCES
+from tests.draws.helpers import AFTER_EVENT, EVENT_AT
 
 _VALUES = st.lists(st.lists(st.integers(0, 99), min_size=1, max_size=4), min_size=2, max_size=2)
 
@@ -48,8 +49,8 @@ def test_draw_never_picks_recommended_or_disqualified_nor_twice(city, size, data
         services.confirm_unit(unit, by=city.city_admin)
         if unit.drawn == 0:
             return
-        draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
-        added = services.perform_draw(draw, values, by=city.city_admin)
+        draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
+        added = services.perform_draw(draw, values, by=city.city_admin, now=AFTER_EVENT)
         chosen = [a.entry_id for a in added]
         barred = {e.id for e in picked} | {entries[i].id for i in disqualified}
         assert len(chosen) == len(set(chosen)) == unit.drawn
@@ -70,7 +71,7 @@ def test_draw_never_picks_recommended_or_disqualified_nor_twice(city, size, data
             assert len(draw.pool_json) == unit.drawn
             return
         [redraw] = redraws
-        more = services.perform_draw(redraw, [v + [100] for v in values], by=city.city_admin)
+        more = services.perform_draw(redraw, [v + [100] for v in values], by=city.city_admin, now=AFTER_EVENT)
         assert len(more) == 1 and more[0].entry_id not in barred | set(chosen)
         assert verify_redraw(record, DrawRecord.from_json(redraw.record_json)) == []
         drawn_now = [r for r in services.shortlist(semifinal) if r.route == AdvanceRoute.DRAWN]

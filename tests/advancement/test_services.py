@@ -20,6 +20,7 @@ from app.extensions import db
 from app.rosters.models import AdvanceRoute, StageEntrant
 from app.timeutil import utcnow
 from tests.advancement.helpers import SOURCES, freeze_and_confirm, world
+from tests.draws.helpers import AFTER_EVENT, EVENT_AT
 
 VALUES = [["3", "7", "1"], ["6", "2", "5"]]
 
@@ -141,22 +142,24 @@ def test_draw_flow_announce_commitment_perform_once(city):
     unit = freeze_and_confirm(w, city, city.other_school)  # 17 competitors: 3 recommended, 2 drawn
     recommended = {n.entry.entrant_number for n in unit.nominations}
     with pytest.raises(NotAllowed):
-        services.announce_unit_draw(unit, SOURCES, by=city.district_admin)  # the other district's unit
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.other_district_admin)
+        services.announce_unit_draw(
+            unit, SOURCES, by=city.district_admin, event_at=EVENT_AT
+        )  # the other district's unit
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.other_district_admin, event_at=EVENT_AT)
     assert draw.status == DrawStatus.ANNOUNCED and draw.count == 2 and len(draw.pool_json) == 14
     assert not recommended & {p["number"] for p in draw.pool_json}
     with pytest.raises(DomainError, match="重复抽签"):
-        services.announce_unit_draw(unit, SOURCES, by=city.other_district_admin)
+        services.announce_unit_draw(unit, SOURCES, by=city.other_district_admin, event_at=EVENT_AT)
     with pytest.raises(DomainError, match="每个已公布的随机源"):
-        services.perform_draw(draw, VALUES[:1], by=city.other_district_admin)
-    added = services.perform_draw(draw, VALUES, by=city.other_district_admin)
+        services.perform_draw(draw, VALUES[:1], by=city.other_district_admin, now=AFTER_EVENT)
+    added = services.perform_draw(draw, VALUES, by=city.other_district_admin, now=AFTER_EVENT)
     record = DrawRecord.from_json(draw.record_json)
     assert verify_record(record) == [] and record.key == "1.3.7./2.5.6./"
     assert [a.route for a in added] == [AdvanceRoute.DRAWN] * 2 and {a.draw_id for a in added} == {draw.id}
     with pytest.raises(DomainError, match="不能再抽一次"):
-        services.perform_draw(draw, VALUES, by=city.other_district_admin)
+        services.perform_draw(draw, VALUES, by=city.other_district_admin, now=AFTER_EVENT)
     with pytest.raises(DomainError, match="没有待抽取"):
-        services.announce_unit_draw(unit, SOURCES, by=city.other_district_admin)
+        services.announce_unit_draw(unit, SOURCES, by=city.other_district_admin, event_at=EVENT_AT)
     rows = services.shortlist(w.semifinal)
     assert [r.route for r in rows].count(AdvanceRoute.DRAWN) == 2 and len(rows) == 5
     assert all(r.draw_id == draw.id for r in rows if r.route == AdvanceRoute.DRAWN)
@@ -166,22 +169,22 @@ def test_draw_needs_confirmed_recommendations(city):
     w = world(city)
     services.freeze_quotas(w.semifinal, by=city.city_admin)
     with pytest.raises(DomainError, match="先确认"):
-        services.announce_unit_draw(w.unit(city.township), SOURCES, by=city.district_admin)
+        services.announce_unit_draw(w.unit(city.township), SOURCES, by=city.district_admin, event_at=EVENT_AT)
 
 
 def test_stale_announced_pool_is_refused_then_voided_and_announced_again(city):
     w = world(city)
     unit = freeze_and_confirm(w, city, city.township)
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.district_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.district_admin, event_at=EVENT_AT)
     # a pool member advances by another way in between (the pool no longer matches its commitment's meaning)
     member = next(e for e in w.entries["township"] if e.entrant_number == draw.pool_json[0]["number"])
     db.session.add(StageEntrant(stage_id=w.semifinal.id, entry_id=member.id, route=AdvanceRoute.RECOMMENDED))
     db.session.flush()
     with pytest.raises(DomainError, match="作废"):
-        services.perform_draw(draw, VALUES, by=city.district_admin)
+        services.perform_draw(draw, VALUES, by=city.district_admin, now=AFTER_EVENT)
     services.void_draw(draw, "名单有变", by=city.district_admin)
     assert draw.status == DrawStatus.VOID
-    again = services.announce_unit_draw(unit, SOURCES, by=city.district_admin)
+    again = services.announce_unit_draw(unit, SOURCES, by=city.district_admin, event_at=EVENT_AT)
     assert member.entrant_number not in {p["number"] for p in again.pool_json}
 
 
@@ -190,8 +193,8 @@ def test_r_pub_2_r_draw_2_whole_path_disqualified_drawn_teacher_is_redrawn(city)
     announced from the remaining pool, and performing it fills the place."""
     w = world(city)
     unit = freeze_and_confirm(w, city, city.other_school)
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
-    services.perform_draw(draw, VALUES, by=city.city_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
+    services.perform_draw(draw, VALUES, by=city.city_admin, now=AFTER_EVENT)
     db.session.commit()
     record = DrawRecord.from_json(draw.record_json)
     cheat = next(e for e in w.entries["other"] if e.entrant_number == record.selected[0])
@@ -211,8 +214,10 @@ def test_r_pub_2_r_draw_2_whole_path_disqualified_drawn_teacher_is_redrawn(city)
     )
     assert removed.before["route"] == "drawn" and removed.reason == "异议成立：弄虚作假"
     with pytest.raises(DomainError, match="新的"):  # the same values as the original would repeat its key
-        services.perform_draw(redraw, VALUES, by=city.city_admin)
-    added = services.perform_draw(redraw, [["4", "4", "2"], ["1", "1", "6"]], by=city.city_admin)
+        services.perform_draw(redraw, VALUES, by=city.city_admin, now=AFTER_EVENT)
+    added = services.perform_draw(
+        redraw, [["4", "4", "2"], ["1", "1", "6"]], by=city.city_admin, now=AFTER_EVENT
+    )
     assert len(added) == 1 and added[0].draw_id == redraw.id and added[0].route == AdvanceRoute.DRAWN
     child = DrawRecord.from_json(redraw.record_json)
     assert verify_redraw(record, child) == []
@@ -245,7 +250,7 @@ def test_r_pub_2_disqualified_recommended_teacher_reopens_the_units_recommendati
 def test_disqualification_of_a_pool_member_voids_and_reannounces_the_pending_draw(city):
     w = world(city)
     unit = freeze_and_confirm(w, city, city.other_school)
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
     member = next(e for e in w.entries["other"] if e.entrant_number == draw.pool_json[3]["number"])
     member.disqualified_at = utcnow()
     new = services.handle_disqualification(member, by=city.city_admin)
@@ -258,8 +263,8 @@ def test_final_quotas_per_district_from_semifinal_competitors(city):
     w = world(city)
     for school in (city.central, city.township, city.other_school):
         unit = freeze_and_confirm(w, city, school)
-        draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
-        services.perform_draw(draw, VALUES, by=city.city_admin)
+        draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
+        services.perform_draw(draw, VALUES, by=city.city_admin, now=AFTER_EVENT)
     summary = {s["district"]: s for s in services.city_summary(w.competition)}
     assert summary["东山县"]["semifinal_competitors"] == 5 and summary["东山县"]["quota"] == 1  # 0.5 → 1
     assert summary["西岭县"]["semifinal_competitors"] == 5
@@ -304,8 +309,8 @@ def test_disqualification_when_nobody_is_left_to_draw_keeps_the_vacancy_and_logs
     )
     unit = freeze_and_confirm(w, city, city.central)
     assert (unit.quota, unit.recommended, unit.drawn) == (2, 0, 2)
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
-    services.perform_draw(draw, VALUES, by=city.city_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
+    services.perform_draw(draw, VALUES, by=city.city_admin, now=AFTER_EVENT)
     cheat = w.entries["central"][0]
     cheat.disqualified_at = utcnow()
     assert services.handle_disqualification(cheat, by=city.city_admin) == []
@@ -345,7 +350,7 @@ def test_r_draw_2_two_organisers_performing_at_once_store_one_draw(city):
 
     w = world(city)
     unit = freeze_and_confirm(w, city, city.other_school)
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
     # the other organiser's request has just stored its result; this session still holds the old row state
     db.session.execute(
         sa.update(Draw)
@@ -355,7 +360,7 @@ def test_r_draw_2_two_organisers_performing_at_once_store_one_draw(city):
     )
     assert draw.status == DrawStatus.ANNOUNCED
     with pytest.raises(DomainError, match="已由他人完成"):
-        services.perform_draw(draw, VALUES, by=city.city_admin)
+        services.perform_draw(draw, VALUES, by=city.city_admin, now=AFTER_EVENT)
     assert (
         db.session.scalar(
             sa.select(sa.func.count())

@@ -15,8 +15,9 @@ from app.draws.models import Draw
 from app.draws.rfc3797 import DrawRecord, verify_record
 from app.extensions import db
 from app.rosters.models import StageEntrant
-from app.timeutil import utcnow
+from app.timeutil import to_beijing, utcnow
 from tests.advancement.helpers import SOURCES, freeze_and_confirm, world
+from tests.draws.helpers import AFTER_EVENT, EVENT_AT, beijing_form, move_clock
 from tests.querycount import count_queries
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,7 +71,7 @@ def test_school_admin_cannot_recommend_for_another_unit(client, login, city):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(services.Nomination)) == 0
 
 
-def test_recommend_confirm_announce_perform_over_http_and_public_pages(client, login, city):
+def test_recommend_confirm_announce_perform_over_http_and_public_pages(client, login, city, monkeypatch):
     w = world(city)
     services.freeze_quotas(w.semifinal, by=city.city_admin)
     db.session.commit()
@@ -89,30 +90,33 @@ def test_recommend_confirm_announce_perform_over_http_and_public_pages(client, l
     login(city.district_admin)
     assert client.post(f"/advancement/units/{unit.id}/confirm").status_code == 303
     response = client.post(
-        f"/advancement/units/{unit.id}/draws",
-        data={"sources": "\n".join(SOURCES), "event_at": "2026-12-20T21:30"},
+        f"/advancement/units/{unit.id}/draws", data={"sources": "\n".join(SOURCES), **beijing_form(EVENT_AT)}
     )
     assert response.status_code == 303
     draw = db.session.scalar(sa.select(Draw))
     public = client.get(f"/draws/{draw.id}")  # anyone, no login needed
     text = public.get_data(as_text=True)
+    event_text = f"{to_beijing(EVENT_AT):%Y-%m-%d %H:%M}"
     assert (
-        public.status_code == 200
-        and draw.pool_sha256 in text
-        and SOURCES[0] in text
-        and "2026-12-20 21:30" in text
+        public.status_code == 200 and draw.pool_sha256 in text and SOURCES[0] in text and event_text in text
     )
     commitment = client.get(f"/draws/{draw.id}.json").get_json()
     assert commitment["pool_sha256"] == draw.pool_sha256 and commitment["status"] == "announced"
+    typed = {"source-0": "3 7 1", "source-1": "6, 2, 5"}
+    early = client.post(f"/advancement/draws/{draw.id}/perform", data={**typed, "confirm": "1"})
+    assert early.status_code == 422 and "此前不能抽签" in early.get_data(as_text=True)
+    move_clock(monkeypatch, AFTER_EVENT)
     bad = client.post(f"/advancement/draws/{draw.id}/perform", data={"source-0": "1 2 3"})
     assert bad.status_code == 422 and "每个已公布的随机源" in bad.get_data(as_text=True)
+    shown = client.post(f"/advancement/draws/{draw.id}/perform", data=typed)
+    assert shown.status_code == 200 and "1.3.7./2.5.6./" in shown.get_data(as_text=True)
     assert (
-        client.post(
-            f"/advancement/draws/{draw.id}/perform", data={"source-0": "3 7 1", "source-1": "6, 2, 5"}
-        ).status_code
+        client.post(f"/advancement/draws/{draw.id}/perform", data={**typed, "confirm": "1"}).status_code
         == 303
     )
-    again = client.post(f"/advancement/draws/{draw.id}/perform", data={"source-0": "1", "source-1": "2"})
+    again = client.post(
+        f"/advancement/draws/{draw.id}/perform", data={"source-0": "1", "source-1": "2", "confirm": "1"}
+    )
     assert again.status_code == 422 and "不能再抽一次" in again.get_data(as_text=True)
     record_text = client.get(f"/draws/{draw.id}.json").get_data(as_text=True)
     record = DrawRecord.from_json(record_text)
@@ -130,8 +134,8 @@ def test_recommend_confirm_announce_perform_over_http_and_public_pages(client, l
 def test_published_record_passes_the_stand_alone_verifier(client, city, tmp_path):
     w = world(city)
     unit = freeze_and_confirm(w, city, city.other_school)
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
-    services.perform_draw(draw, [[3, 7, 1], [6, 2, 5]], by=city.city_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
+    services.perform_draw(draw, [[3, 7, 1], [6, 2, 5]], by=city.city_admin, now=AFTER_EVENT)
     db.session.commit()
     good = tmp_path / "good.json"
     good.write_bytes(client.get(f"/draws/{draw.id}.json").data)
@@ -147,8 +151,8 @@ def test_published_record_passes_the_stand_alone_verifier(client, city, tmp_path
 def test_public_redraw_page_links_both_ways_and_marks_the_disqualified(client, city):
     w = world(city)
     unit = freeze_and_confirm(w, city, city.other_school)
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
-    services.perform_draw(draw, [[3, 7, 1], [6, 2, 5]], by=city.city_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
+    services.perform_draw(draw, [[3, 7, 1], [6, 2, 5]], by=city.city_admin, now=AFTER_EVENT)
     cheat = db.session.scalar(sa.select(StageEntrant).where(StageEntrant.draw_id == draw.id)).entry
     cheat.disqualified_at, cheat.disqualified_note = utcnow(), "弄虚作假"
     [redraw] = services.handle_disqualification(cheat, by=city.city_admin)
@@ -189,7 +193,7 @@ def test_unit_page_and_export_for_the_unit_admin(client, login, city):
 def test_void_over_http_needs_a_reason_and_stays_public(client, login, city):
     w = world(city)
     unit = freeze_and_confirm(w, city, city.township)
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.district_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.district_admin, event_at=EVENT_AT)
     db.session.commit()
     login(city.other_district_admin)
     assert client.post(f"/advancement/draws/{draw.id}/void", data={"reason": "x"}).status_code == 403
@@ -208,11 +212,11 @@ def test_unit_page_offers_each_next_step_to_the_district(client, login, city):
     login(city.district_admin)
     page = client.get(f"/advancement/units/{unit.id}").get_data(as_text=True)
     assert "冻结并公布" in page and "待抽取 1" in page
-    draw = services.announce_unit_draw(unit, SOURCES, by=city.district_admin)
+    draw = services.announce_unit_draw(unit, SOURCES, by=city.district_admin, event_at=EVENT_AT)
     db.session.commit()
     page = client.get(f"/advancement/units/{unit.id}").get_data(as_text=True)
-    assert "抽取 1 人并公布结果" in page and SOURCES[1] in page and "作废此抽签" in page
-    services.perform_draw(draw, [[1, 2], [3]], by=city.district_admin)
+    assert "核对取值（抽取 1 人）" in page and SOURCES[1] in page and "作废此抽签" in page
+    services.perform_draw(draw, [[1, 2], [3]], by=city.district_admin, now=AFTER_EVENT)
     db.session.commit()
     page = client.get(f"/advancement/units/{unit.id}").get_data(as_text=True)
     assert "已抽取" in page and "冻结并公布" not in page and "并公布结果" not in page
@@ -223,7 +227,7 @@ def test_quota_and_unit_pages_run_a_fixed_number_of_queries(client, login, city)
     w = world(city)
     freeze_and_confirm(w, city, city.other_school)  # another district's entrants must not cost anything
     unit = freeze_and_confirm(w, city, city.central)
-    services.announce_unit_draw(unit, SOURCES, by=city.city_admin)
+    services.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
     db.session.commit()
     login(city.district_admin)
     for url, most in (

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.public.models import Objection
 from app.rosters.models import AdvanceRoute
 from tests.browser.conftest import sign_in
+from tests.draws.helpers import AFTER_EVENT
 from tests.public.helpers import advance_central_unit, listed
 
 SCREENSHOT = os.environ.get("PUBLIC_SCREENSHOT", "/tmp/public_phone.png")
@@ -80,7 +81,7 @@ def test_objection_upheld_on_a_phone_redraws_the_vacant_place(live_server, phone
     # The re-draw event (advancement's service), then both records are public.
     db.session.rollback()
     redraw = db.session.scalar(sa.select(Draw).where(Draw.parent_id == draw.id))
-    advancement.perform_draw(redraw, [[9, 8, 7], [1, 1, 2]], by=city.district_admin)
+    advancement.perform_draw(redraw, [[9, 8, 7], [1, 1, 2]], by=city.district_admin, now=AFTER_EVENT)
     db.session.commit()
     phone.goto(listing_url)
     records = phone.locator(".draws li")

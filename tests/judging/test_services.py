@@ -16,6 +16,7 @@ from app.judging.models import ItemScore, Panel, PanelStatus, ScoreSheet, SheetS
 from app.judging.results import stage_results
 from app.judging.services import SheetConflict
 from app.roles import Role
+from tests.draws.helpers import AFTER_EVENT, EVENT_AT
 from tests.judging.helpers import entry, preliminary_panel, values
 
 
@@ -117,12 +118,14 @@ class TestAppearanceDraw:
     def test_announce_then_draw_uses_the_shared_rfc3797_code(self, city):
         s = preliminary_panel(city, entries=5, open_=False)
         s.panel.draw_id = None
-        draw = services.announce_appearance_draw(s.panel, ["现场掷骰子三次"], by=city.city_admin)
+        draw = services.announce_appearance_draw(
+            s.panel, ["现场掷骰子三次"], by=city.city_admin, event_at=EVENT_AT
+        )
         assert draw.status == DrawStatus.ANNOUNCED and len(draw.pool_sha256) == 64
         assert all(p["label"] == "" for p in draw.pool_json)  # nothing that names a teacher
         with pytest.raises(DomainError, match="不能重复"):
-            services.announce_appearance_draw(s.panel, ["再来一次"], by=city.city_admin)
-        services.perform_appearance_draw(s.panel, [["3", "6", "1"]], by=city.city_admin)
+            services.announce_appearance_draw(s.panel, ["再来一次"], by=city.city_admin, event_at=EVENT_AT)
+        services.perform_appearance_draw(s.panel, [["3", "6", "1"]], by=city.city_admin, now=AFTER_EVENT)
         expected = order_of_appearance(
             [PoolEntry(e.entrant_number, "") for e in s.entries],
             [{"name": "现场掷骰子三次", "values": ["3", "6", "1"]}],
@@ -131,13 +134,13 @@ class TestAppearanceDraw:
         assert [a.entry.entrant_number for a in by_position] == expected
         assert db.session.get(Draw, draw.id).status == DrawStatus.DRAWN
         with pytest.raises(DomainError, match="不能更改"):
-            services.perform_appearance_draw(s.panel, [["1"]], by=city.city_admin)
+            services.perform_appearance_draw(s.panel, [["1"]], by=city.city_admin, now=AFTER_EVENT)
 
     def test_draw_without_values_refused(self, city):
         s = preliminary_panel(city, open_=False)
-        services.announce_appearance_draw(s.panel, ["掷骰子"], by=city.city_admin)
+        services.announce_appearance_draw(s.panel, ["掷骰子"], by=city.city_admin, event_at=EVENT_AT)
         with pytest.raises(DomainError, match="录入取值"):
-            services.perform_appearance_draw(s.panel, [[]], by=city.city_admin)
+            services.perform_appearance_draw(s.panel, [[]], by=city.city_admin, now=AFTER_EVENT)
 
 
 class TestSheets:

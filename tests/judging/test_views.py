@@ -18,6 +18,7 @@ from app.judging import services, signin
 from app.judging.models import ItemScore, Panel, ScoreSheet, SheetStatus, SignInCode
 from app.roles import Role
 from app.timeutil import utcnow
+from tests.draws.helpers import EVENT_AT, beijing_form, move_clock
 from tests.judging.helpers import preliminary_panel, values
 from tests.querycount import count_queries
 
@@ -431,18 +432,29 @@ class TestLiveDisplay:
         assert "87.00" in html and "<html" not in html
 
 
-def test_order_draw_values_typed_with_spaces_or_commas_form_the_same_key(client, login, city):
-    """R-PANEL-2 / R-DRAW-1: one parser of source values for every draw — "3 11 17" is three numbers."""
+def test_order_draw_values_typed_with_spaces_or_commas_form_the_same_key(client, login, city, monkeypatch):
+    """R-PANEL-2 / R-DRAW-1: one parser of source values for every draw — "3 11 17" is three numbers;
+    the order draw is refused before its announced event time and performs only from its confirmation."""
     keys = []
-    for typed in ("3 11 17", "3，11、17"):
+    for day, typed in enumerate(("3 11 17", "3，11、17")):
+        event = EVENT_AT + timedelta(days=day)
+        move_clock(monkeypatch, event - timedelta(days=1))
         s = preliminary_panel(city, entries=4, open_=False)
         s.panel.draw_id = None
         db.session.commit()
         login(city.city_admin)
-        announce = {"step": "announce", "sources": "现场掷骰子"}
+        announce = {"step": "announce", "sources": "现场掷骰子", **beijing_form(event)}
         assert client.post(f"/judging/panels/{s.panel.id}/draw", data=announce).status_code == 303
-        performed = client.post(f"/judging/panels/{s.panel.id}/draw", data={"step": "draw", "values": typed})
-        assert performed.status_code == 303
+        draw_form = {"step": "draw", "values": typed}
+        early = client.post(f"/judging/panels/{s.panel.id}/draw", data={**draw_form, "confirm": "1"})
+        assert early.status_code == 422 and "此前不能抽签" in early.get_data(as_text=True)
+        move_clock(monkeypatch, event)
+        shown = client.post(f"/judging/panels/{s.panel.id}/draw", data=draw_form)
+        page = shown.get_data(as_text=True)
+        assert shown.status_code == 200 and "3.11.17./" in page and "确认抽签" in page
+        assert db.session.get(Draw, db.session.get(Panel, s.panel.id).draw_id).record_json is None
+        confirmed = {"step": "draw", "source-0": typed, "confirm": "1"}  # what the confirmation re-posts
+        assert client.post(f"/judging/panels/{s.panel.id}/draw", data=confirmed).status_code == 303
         draw = db.session.get(Draw, db.session.get(Panel, s.panel.id).draw_id)
         keys.append(json.loads(draw.record_json)["key"])
     assert keys == ["3.11.17./", "3.11.17./"]

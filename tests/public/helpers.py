@@ -12,6 +12,7 @@ from app.public.models import Listing
 from app.rosters.models import Entry, EntryStatus
 from app.timeutil import beijing_today
 from tests import factories
+from tests.draws.helpers import AFTER_EVENT, EVENT_AT
 
 SOURCES = ["2026年12月20日 中国福利彩票3D开奖号码", "抽签现场掷骰子三次的点数"]
 
@@ -83,8 +84,8 @@ def advance_central_unit(w: Listed, city):
     unit = _unit(w, city.central)
     advancement.set_nominations(unit, advancement.suggest_by_rank(unit), by=city.school_admin)
     advancement.confirm_unit(unit, by=city.district_admin)
-    draw = advancement.announce_unit_draw(unit, SOURCES, by=city.district_admin)
-    advancement.perform_draw(draw, [[3, 1, 4], [6, 2, 5]], by=city.district_admin)
+    draw = advancement.announce_unit_draw(unit, SOURCES, by=city.district_admin, event_at=EVENT_AT)
+    advancement.perform_draw(draw, [[3, 1, 4], [6, 2, 5]], by=city.district_admin, now=AFTER_EVENT)
     services.open_listing(w.semifinal, by=city.city_admin, start=beijing_today())
     db.session.commit()
     return unit, draw

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.public import services
 from app.public.models import ObjectionStatus
 from app.rosters.models import AdvanceRoute
+from tests.draws.helpers import AFTER_EVENT
 from tests.public.helpers import advance_central_unit, listed
 
 
@@ -34,7 +35,7 @@ def test_fraud_on_a_drawn_place_announces_a_linked_redraw(city):
 
     assert [d.parent_id for d in redraws] == [draw.id] and redraws[0].count == 1
     assert drawn.id not in {r.entry.id for r in advancement.shortlist(w.semifinal)}
-    advancement.perform_draw(redraws[0], [[1, 2, 3], [4, 5, 6]], by=city.district_admin)
+    advancement.perform_draw(redraws[0], [[1, 2, 3], [4, 5, 6]], by=city.district_admin, now=AFTER_EVENT)
     db.session.commit()
     after = advancement.shortlist(w.semifinal)
     assert len(after) == 3 and drawn.id not in {r.entry.id for r in after}
