@@ -1,5 +1,6 @@
 """Panels, recusal (R-PANEL-1), draws (R-PANEL-2), sheets (R-SCORE-2), results (R-SCORE-3, R-RANK-1)."""
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -141,6 +142,37 @@ class TestAppearanceDraw:
         services.announce_appearance_draw(s.panel, ["掷骰子"], by=city.city_admin, event_at=EVENT_AT)
         with pytest.raises(DomainError, match="录入取值"):
             services.perform_appearance_draw(s.panel, [[]], by=city.city_admin, now=AFTER_EVENT)
+
+    def test_r_draw_1_order_draw_is_never_performed_before_its_event(self, city):
+        s = preliminary_panel(city, entries=4, open_=False)
+        s.panel.draw_id = None
+        with pytest.raises(DomainError, match="请填写抽签时间"):
+            services.announce_appearance_draw(s.panel, ["掷骰子"], by=city.city_admin, event_at=None)
+        services.announce_appearance_draw(s.panel, ["掷骰子"], by=city.city_admin, event_at=EVENT_AT)
+        with pytest.raises(DomainError, match="此前不能抽签"):
+            services.perform_appearance_draw(s.panel, [["4"]], by=city.city_admin)
+        with pytest.raises(DomainError, match="此前不能抽签"):
+            services.preview_appearance_draw(s.panel, [["4"]], by=city.city_admin)
+        assert db.session.get(Draw, s.panel.draw_id).record_json is None
+        shown = services.preview_appearance_draw(s.panel, [["4", "1"]], by=city.city_admin, now=AFTER_EVENT)
+        assert (shown.preview.key, shown.preview.pool_size, shown.preview.count) == ("1.4./", 4, 4)
+        assert db.session.get(Draw, s.panel.draw_id).status == DrawStatus.ANNOUNCED
+
+    def test_r_draw_1_moving_the_order_draw_is_a_void_and_a_new_announcement(self, city):
+        s = preliminary_panel(city, entries=4, open_=False)
+        s.panel.draw_id = None
+        first = services.announce_appearance_draw(s.panel, ["掷骰子"], by=city.city_admin, event_at=EVENT_AT)
+        with pytest.raises(DomainError, match="作废原因"):
+            services.void_appearance_draw(s.panel, "", by=city.city_admin)
+        services.void_appearance_draw(s.panel, "停电，改到明天", by=city.city_admin)
+        assert (first.status, first.void_reason, s.panel.draw_id) == (DrawStatus.VOID, "停电，改到明天", None)
+        later = EVENT_AT + timedelta(days=1)
+        second = services.announce_appearance_draw(s.panel, ["掷骰子"], by=city.city_admin, event_at=later)
+        assert s.panel.draw_id == second.id and first.event_at == EVENT_AT and second.event_at == later
+        with pytest.raises(DomainError, match="此前不能抽签"):
+            services.perform_appearance_draw(s.panel, [["2"]], by=city.city_admin, now=AFTER_EVENT)
+        services.perform_appearance_draw(s.panel, [["2"]], by=city.city_admin, now=later)
+        assert db.session.get(Draw, second.id).status == DrawStatus.DRAWN
 
 
 class TestSheets:
