@@ -200,6 +200,11 @@ class SourcePreview:
     entered: list[Any]  # as typed
     canonical: str  # this source's part of the key (RFC 3797 §4)
 
+    @property
+    def is_text(self) -> bool:
+        """Not only numbers: canonicalised as text, which RFC 3797 §4 recommends avoiding."""
+        return not all(isinstance(v, int) or _NUMBER.fullmatch(str(v).strip()) for v in self.entered)
+
 
 @dataclass(frozen=True)
 class Preview:

@@ -117,6 +117,7 @@ def test_r_draw_1_confirmation_screen_then_only_the_confirm_post_draws(client, l
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "确认抽签" in page and 'name="confirm" value="1"' in page
     assert "w 4-1" in page and "W41./" in page and "1.3.7./W41./" in page  # as typed, normalised, key
+    assert page.count("按文字处理") == 1  # the text source is flagged, the numbers are not
     assert 'id="confirm-pool-size">14<' in page and 'id="confirm-count">2<' in page
     db.session.expire_all()
     assert db.session.get(Draw, draw.id).status == DrawStatus.ANNOUNCED
