@@ -39,7 +39,6 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +52,6 @@ __all__ = [
     "PoolEntry",
     "canonical_pool_text",
     "canonical_source",
-    "canonical_text",
     "entropy_bits",
     "make_key",
     "order_of_appearance",
@@ -86,36 +84,16 @@ class DrawError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
-def canonical_text(text: str) -> str:
-    """A text source value as RFC 3797 §4 canonicalises it: Roman letters upper-cased, digits kept,
-    white space, punctuation, accents and special characters removed (R-DRAW-1 (2)).
+def _source_value(value: Any) -> int:
+    """One source value as a non-negative int (R-DRAW-1 (2)).
 
-    >>> canonical_text("w 4-1")
-    'W41'
+    RFC 3797 §4 forms the key from numbers; for other values independent implementations
+    disagree (votelib ends a text source with "/", others with "./"), so a key holding text would
+    not be reproduced by every checker. A score or a code is therefore entered as its numbers.
     """
-    kept = []
-    for ch in unicodedata.normalize("NFD", text):
-        category = unicodedata.category(ch)
-        if category == "Mn":  # an accent, detached by NFD
-            continue
-        if category[0] in "LN":
-            if not ("0" <= ch <= "9" or "A" <= ch.upper() <= "Z"):
-                raise DrawError(
-                    f"文字型随机源只能含拉丁字母和数字（RFC 3797 §4 对其他文字没有统一的规范化方法）：{text!r}。"
-                    + _HOW_TO_ENTER
-                )
-            kept.append(ch.upper())
-        # white space, punctuation, symbols and control characters are removed
-    if not kept:
-        raise DrawError(f"文字型随机源去掉空白和标点后没有字母或数字：{text!r}。" + _HOW_TO_ENTER)
-    return "".join(kept)
-
-
-def _source_value(value: Any) -> int | str:
-    """One source value as an int, or as RFC-canonical text for a non-numeric source (R-DRAW-1 (2))."""
     # bool is an int subclass; True would silently become "1."
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise DrawError(f"随机源的取值只能是非负整数或文字，不能是 {value!r}")
+        raise DrawError(f"随机源的取值只能是非负整数，不能是 {value!r}。" + _HOW_TO_ENTER)
     if isinstance(value, int):
         if value < 0:
             raise DrawError(f"随机源的取值不能为负数：{value}")
@@ -129,7 +107,7 @@ def _source_value(value: Any) -> int | str:
         raise DrawError(f"随机源的取值不能为负数：{text}")
     if _DECIMAL.fullmatch(text):
         raise DrawError(f"随机源的取值不能是小数：{text}（请事先约定整数写法，例如去掉小数点后录入）")
-    return canonical_text(text)
+    raise DrawError(f"随机源的取值只能是数字，“{text}”不是数字。" + _HOW_TO_ENTER)
 
 
 def canonical_source(values: Sequence[int | str]) -> str:
@@ -142,14 +120,7 @@ def canonical_source(values: Sequence[int | str]) -> str:
         raise DrawError("每个随机源的取值应为一个列表")
     if not values:
         raise DrawError("随机源没有取值")
-    cleaned = [_source_value(v) for v in values]
-    texts = [v for v in cleaned if isinstance(v, str)]
-    if texts:
-        # RFC 3797 orders numbers only; a text mixed with numbers would have no agreed position.
-        if len(cleaned) != 1:
-            raise DrawError(f"文字型随机源只能有一个取值，实际有 {len(cleaned)} 个")
-        return f"{texts[0]}./"  # RFC 3797 §4: "suffixed with a './'"
-    numbers = sorted(v for v in cleaned if isinstance(v, int))
+    numbers = sorted(_source_value(v) for v in values)
     return "".join(f"{n}." for n in numbers) + "/"
 
 

@@ -44,8 +44,8 @@ def parse_values(text: str) -> list[str]:
     """One source's values as typed at the event (R-DRAW-1 (2)), the one parser for every purpose.
 
     Numbers separated by spaces, commas, 、 or ; become one value each (full-width digits count as
-    digits). A line that is not only numbers is one text value, kept as typed: RFC 3797 §4 then
-    canonicalises it as a whole (``app.draws.rfc3797.canonical_text``) or it is refused.
+    digits). A line that is not only numbers is kept as typed as one value, which the key refuses
+    with a message saying how to enter it as numbers.
     """
     typed = unicodedata.normalize("NFKC", text or "").strip()
     tokens = [v for v in _SPLIT.split(typed) if v]
@@ -199,11 +199,6 @@ class SourcePreview:
     name: str
     entered: list[Any]  # as typed
     canonical: str  # this source's part of the key (RFC 3797 §4)
-
-    @property
-    def is_text(self) -> bool:
-        """Not only numbers: canonicalised as text, which RFC 3797 §4 recommends avoiding."""
-        return not all(isinstance(v, int) or _NUMBER.fullmatch(str(v).strip()) for v in self.entered)
 
 
 @dataclass(frozen=True)

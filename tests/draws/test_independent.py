@@ -1,46 +1,30 @@
 """Published records re-run through an independent RFC 3797 implementation (R-DRAW-1): votelib's
 RFC3797Selector (PyPI), by other authors, with its own key formation and selection.
 
-votelib follows RFC 3797 §4 for numbers. For a text value it removes what the RFC says to remove and
-upper-cases, but ends the source with "/" where the RFC says "suffixed with a './'"; so for a text
-source the key is formed by the RFC's words (checked against votelib's canonical characters) and the
-selection is re-run by votelib from that key.
+Independent implementations agree on numeric sources only: for a text value votelib ends the source
+with "/" where others write "./". The portal therefore takes numbers only (a score is entered as its
+numbers), and every published key is compared whole with the key votelib forms itself.
 """
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-
-pytest.importorskip("votelib")
 from votelib.evaluate.auxiliary import RFC3797Selector
 
 from app.advancement import services as advancement
 from app.draws import services
 from app.draws.models import Draw
-from app.draws.rfc3797 import PoolEntry, canonical_source, run_draw
+from app.draws.rfc3797 import DrawError, PoolEntry, run_draw
+from app.errors import DomainError
 from app.extensions import db
 from tests.advancement.helpers import SOURCES, freeze_and_confirm, world
 from tests.draws.helpers import AFTER_EVENT, EVENT_AT
 
 
-def _is_text(values) -> bool:
-    return any(isinstance(v, str) and not v.strip().isdigit() for v in values)
-
-
 def votelib_rerun(record: dict) -> list[int]:
     """Re-run a published record with votelib: candidates in pool order, n = count."""
-    sources = []
-    for source in record["sources"]:
-        values = source["values"]
-        sources.append(values[0] if _is_text(values) else [int(v) for v in values])
-    selector = RFC3797Selector(sources)
-    if any(_is_text(s["values"]) for s in record["sources"]):
-        # RFC 3797 §4 ends a text source with "./": votelib's canonical characters, the RFC's suffix
-        ours = "".join(canonical_source(s["values"]) for s in record["sources"])
-        theirs = selector.seed_bytes.decode("ascii")
-        assert ours.replace("./", "/") == theirs.replace("./", "/")  # same characters, same order
-        selector.seed_bytes = ours.encode("ascii")
+    selector = RFC3797Selector([[int(v) for v in source["values"]] for source in record["sources"]])
     assert selector.seed_bytes.decode("ascii") == record["key"]
     candidates = {p["number"]: 1 for p in record["pool"]}
     return selector.evaluate(candidates, record["count"])
@@ -61,10 +45,9 @@ def test_r_draw_1_rfc3797_section6_example_through_votelib():
     [
         [["3", "7", "1"], ["6", "2", "5"]],
         [["07", "0", "7"], ["88 76"]],  # leading zeros, repeats, a score entered as two numbers
-        [["3", "7", "1"], ["W 4-1"]],  # a text source, canonicalised per RFC 3797 §4
-        [["0", "9"], ["Café-Zürich 2"]],
+        [["３", "7", "1"], ["4、1"]],  # full-width digits and 、 as typed on a Chinese keyboard
     ],
-    ids=["numbers", "zeros", "text", "accents"],
+    ids=["numbers", "zeros", "full-width"],
 )
 def test_r_draw_1_published_records_rerun_by_votelib(client, city, values):
     w = world(city)
@@ -90,3 +73,15 @@ def test_r_panel_2_order_of_appearance_record_rerun_by_votelib(client, city):
     draw = db.session.scalar(sa.select(Draw).where(Draw.id == s.panel.draw_id))
     record = client.get(f"/draws/{draw.id}.json").get_json()
     assert votelib_rerun(record) == record["selected"] and len(record["selected"]) == 6
+
+
+@pytest.mark.parametrize("typed", ["W 4-1", "88-76", "Café", "八十八"])
+def test_r_draw_1_text_source_values_are_refused_with_how_to_enter_them(city, typed):
+    """Where implementations disagree (text values), no key is formed: the values are entered as numbers."""
+    w = world(city)
+    unit = freeze_and_confirm(w, city, city.other_school)
+    draw = advancement.announce_unit_draw(unit, SOURCES, by=city.city_admin, event_at=EVENT_AT)
+    with pytest.raises((DrawError, DomainError), match="88 76"):
+        advancement.perform_draw(
+            draw, [["3", "7", "1"], services.parse_values(typed)], by=city.city_admin, now=AFTER_EVENT
+        )

@@ -112,12 +112,11 @@ def test_r_draw_1_confirmation_screen_then_only_the_confirm_post_draws(client, l
     db.session.commit()
     login(city.city_admin)
     move_clock(monkeypatch, AFTER_EVENT)
-    typed = {"source-0": "3 7 1", "source-1": "w 4-1"}
+    typed = {"source-0": "3 7 1", "source-1": "4、1"}
     shown = client.post(f"/advancement/draws/{draw.id}/perform", data=typed)
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "确认抽签" in page and 'name="confirm" value="1"' in page
-    assert "w 4-1" in page and "W41./" in page and "1.3.7./W41./" in page  # as typed, normalised, key
-    assert page.count("按文字处理") == 1  # the text source is flagged, the numbers are not
+    assert "4、1" in page and "1.4./" in page and "1.3.7./1.4./" in page  # as typed, normalised, key
     assert 'id="confirm-pool-size">14<' in page and 'id="confirm-count">2<' in page
     db.session.expire_all()
     assert db.session.get(Draw, draw.id).status == DrawStatus.ANNOUNCED
@@ -132,7 +131,7 @@ def test_r_draw_1_confirmation_screen_then_only_the_confirm_post_draws(client, l
     db.session.expire_all()
     stored = db.session.get(Draw, draw.id)
     assert (
-        stored.status == DrawStatus.DRAWN and DrawRecord.from_json(stored.record_json).key == "1.3.7./W41./"
+        stored.status == DrawStatus.DRAWN and DrawRecord.from_json(stored.record_json).key == "1.3.7./1.4./"
     )
 
 
