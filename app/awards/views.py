@@ -419,6 +419,7 @@ def verify(code: str | None = None):
         normal = normalise_code(typed)
         if normal:
             return redirect(url_for("awards.verify", code=normal), 303)
+        code = typed.strip()[:20]  # nothing usable typed: say so (not an empty verdict)
     if code is None:
         return render_page_or_block("awards/verify.html", "verdict", award=None, code="")
     award = services.award_by_code(code)

@@ -632,19 +632,30 @@ def stamped(competition_id: int, school_id: int):
             abort(404, description="该学校尚未上传盖章名单。")
         return download_response(item.data, item.filename, item.mimetype, inline=True)
     form = StampedForm()
-    if form.validate_on_submit():
-        if attempt(
+    done = (
+        form.validate_on_submit()
+        and attempt(
             lambda: services.upload_stamped_list(
                 current_user,
                 competition,
                 school,
                 form.file.data.filename or "",
                 form.file.data.read(services.STAMPED_MAX_BYTES + 1),
-            )
-        )[0]:
-            flash("盖章名单已上传。", "success")
-    else:
-        flash("；".join(form.file.errors) or "请选择扫描件。", "error")
-    return redirect(
-        url_for("rosters.roster", competition_id=competition.id, school_id=school.id) + "#stamped", 303
+            ),
+            form,
+        )[0]
+    )
+    # R-ROS-5: the answer shows in the stamped-list section the user acted on (guards: errors reach the screen).
+    if done and not wants_fragment():
+        flash("盖章名单已上传。", "success")
+        return redirect(
+            url_for("rosters.roster", competition_id=competition.id, school_id=school.id) + "#stamped", 303
+        )
+    if done:
+        return render_page_or_block(
+            ROSTER, "stamped", **_roster_context(competition, school, stamped_note="盖章名单已上传。")
+        )
+    error = "；".join([*form.form_errors, *form.file.errors]) or "请选择扫描件。"
+    return render_page_or_block(
+        ROSTER, "stamped", status=422, **_roster_context(competition, school, stamped_error=error)
     )

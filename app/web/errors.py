@@ -1,8 +1,17 @@
-"""Error pages in Chinese; htmx requests get the message alone, shown by static/js/app.js."""
+"""Error pages in Chinese, and the one rule by which every error the server renders reaches the screen.
+
+The rule (its client half is the block "errors reach the screen" in static/js/app.js):
+- a view that knows what the user acted on renders its own 4xx fragment for the element htmx swaps
+  (the verify verdict, a form re-rendered with its errors); htmx swaps 4xx responses like 2xx;
+- any other error (a DomainError, 403, 404, CSRF, 500...) of an htmx request that swaps part of a
+  page, or of a boosted form submission, answers an alert box placed just before the element the
+  user acted on (``HX-Retarget: this``, ``HX-Reswap: beforebegin``), never into the swap target;
+- a plain request or a boosted navigation gets the full error page inside the layout, with a way back.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -30,13 +39,32 @@ TITLES = {
 }
 
 
+def _inline() -> bool:
+    """True when the error belongs beside what the user acted on, not in place of the whole page."""
+    htmx = getattr(request, "htmx", None)
+    if not htmx or htmx.history_restore_request:
+        return False
+    return not htmx.boosted or request.method != "GET"
+
+
 def render_error(status: int, message: str | None = None):
     message = message or DEFAULT_MESSAGES.get(status, "出错了。")
-    if getattr(request, "htmx", None):
-        return message, status, {"Content-Type": "text/plain; charset=utf-8", "Vary": "HX-Request"}
-    return render_template(
-        "errors/error.html", status=status, title=TITLES.get(status, "出错了"), message=message
-    ), status
+    if _inline():
+        response = make_response(render_template("errors/_inline.html", message=message), status)
+        response.headers["HX-Retarget"] = "this"
+        response.headers["HX-Reswap"] = "beforebegin"
+        response.headers["HX-Push-Url"] = "false"  # a refused boosted POST keeps the page's address
+    else:
+        referrer = request.referrer or ""
+        same_site = referrer.startswith(request.host_url) and referrer != request.url
+        back = referrer if same_site else None
+        page = render_template(
+            "errors/error.html", status=status, title=TITLES.get(status, "出错了"), message=message, back=back
+        )
+        response = make_response(page, status)
+    response.headers["X-Error-Page"] = "1"  # app.js: rendered by this handler, so safe to swap (5xx too)
+    response.vary.add("HX-Request")
+    return response
 
 
 def register(app: Flask) -> None:

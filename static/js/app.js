@@ -1,7 +1,7 @@
 // 赛训通: the little glue htmx leaves to us. Pages work without it.
 (function () {
   "use strict";
-  // Errors htmx does not swap (403, 404, 429, 500…) still reach the user, in Chinese.
+  // Network failures and errors nobody rendered for us still reach the user, in Chinese.
   function toast(message) {
     var box = document.createElement("div");
     box.className = "toast";
@@ -11,12 +11,65 @@
     setTimeout(function () { box.remove(); }, 6000);
   }
   window.saixuntong = { toast: toast };
-  document.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr;
-    var text = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0 ? xhr.responseText : "";
-    toast(text || ("操作未完成（" + xhr.status + "）。"));
-  });
   document.addEventListener("htmx:sendError", function () {
     toast("网络连接中断，操作未发送。请检查网络后重试。");
   });
+})();
+
+// ---------------------------------------------------------------- errors reach the screen (guards)
+// One rule for the whole portal, with its server half in app/web/errors.py:
+// - 2xx/3xx and every 4xx are swapped: a 4xx body is the error fragment the server rendered for
+//   what the user acted on (a verdict, a form with its errors, or an alert box it retargets next to
+//   the element that sent the request), so the message always replaces or sits beside that element;
+// - a 5xx is swapped only when our error handler rendered it (header X-Error-Page); anything else
+//   (a proxy's 502 page) becomes a toast;
+// - an alert box placed beside an element is replaced by the next answer to that element;
+// - a form marked data-result="#id" empties that result as soon as its input changes, so a check
+//   page never shows an earlier result next to a different code.
+(function () {
+  "use strict";
+  if (!window.htmx) return;
+  htmx.config.responseHandling = [
+    { code: "204", swap: false },
+    { code: "[23]..", swap: true },
+    { code: "4..", swap: true },
+    { code: "...", swap: false, error: true },
+  ];
+
+  function clearAlerts(elt) {
+    while (elt && elt.previousElementSibling && elt.previousElementSibling.hasAttribute("data-htmx-error")) {
+      elt.previousElementSibling.remove();
+    }
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail, xhr = detail.xhr;
+    var rendered = xhr.getResponseHeader("X-Error-Page") === "1";
+    if (xhr.status >= 500 && rendered) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+    if (detail.shouldSwap && rendered && xhr.getResponseHeader("HX-Reswap") === "beforebegin") {
+      clearAlerts(detail.target);
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.status >= 200 && xhr.status < 400) clearAlerts(event.detail.elt);
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.getResponseHeader("X-Error-Page") === "1") return;
+    toast("操作未完成（" + xhr.status + "），请稍后重试。");
+  });
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-result]");
+    var result = form && document.querySelector(form.getAttribute("data-result"));
+    if (result) result.innerHTML = "";
+  });
+
+  function toast(message) { window.saixuntong.toast(message); }
 })();

@@ -51,13 +51,6 @@ def test_unknown_page_is_a_chinese_404(client):
     assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
 
 
-def test_errors_for_htmx_are_plain_text_for_the_toast(client, city, login):
-    login(city.judge)
-    response = client.get("/admin/schools", headers={"HX-Request": "true"})
-    assert response.status_code == 403
-    assert response.mimetype == "text/plain" and "无权" in response.get_data(as_text=True)
-
-
 def test_htmx_gets_the_named_block_and_a_full_page_otherwise(client, city, login):
     login(city.city_admin)
     full = client.get("/admin/schools?q=青石")
