@@ -120,10 +120,18 @@ def to_percent(value: Fraction) -> Decimal:
 
 
 def deserves_organisation_award(
-    on_time: bool | None, competitors: int, eligible: int, upheld_objections: int
+    on_time: bool | None, competitors: int, eligible: int, upheld_objections: int, fraud: int = 0
 ) -> bool:
     """R-AW-3 组织奖 for a school or a district: roster submitted on time, full participation
-    (participation rate = competitors / (listed − excluded) = 100%, with someone to take part) and no
-    upheld objection. ``on_time`` None means "not known" and does not qualify.
+    (participation rate = competitors / (listed − excluded) = 100%, with someone to take part), no
+    upheld objection, and no teacher disqualified for fraud (弄虚作假) in the competition — ``fraud``
+    counts those teachers however the disqualification was recorded (directly on the entry, or
+    through an objection upheld for fraud). ``on_time`` None means "not known" and does not qualify.
+
+    Example: a school on time with 12 of 12 competing and no upheld objection qualifies; the same
+    school with one teacher disqualified directly (no objection at all) does not, and neither does
+    its district.
     """
-    return bool(on_time) and eligible > 0 and competitors == eligible and upheld_objections == 0
+    return (
+        bool(on_time) and eligible > 0 and competitors == eligible and upheld_objections == 0 and fraud == 0
+    )

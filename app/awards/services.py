@@ -301,6 +301,32 @@ def upheld_objections_by_school(competition: Competition) -> dict[int, int]:
     return {sid: int(n) for sid, n in rows}
 
 
+def fraud_by_school(competition: Competition) -> dict[int, int]:
+    """Per school: teachers disqualified for fraud (弄虚作假) in this competition, for R-AW-3 组织奖.
+
+    However it was recorded: a disqualification entered on the entry (``Entry.disqualified_at``, which
+    the portal sets only for fraud) or an objection upheld for fraud; each teacher counts once.
+    """
+    upheld_fraud = (
+        sa.select(Objection.id)
+        .where(
+            Objection.entry_id == Entry.id,
+            Objection.status == ObjectionStatus.UPHELD,
+            Objection.fraud.is_(True),
+        )
+        .exists()
+    )
+    rows = db.session.execute(
+        sa.select(Entry.school_id, sa.func.count(sa.distinct(Entry.id)))
+        .where(
+            Entry.competition_id == competition.id,
+            sa.or_(Entry.disqualified_at.is_not(None), upheld_fraud),
+        )
+        .group_by(Entry.school_id)
+    ).all()
+    return {sid: int(n) for sid, n in rows}
+
+
 @dataclass
 class OrgRow:
     category: str  # 学校 / 区县
@@ -312,6 +338,7 @@ class OrgRow:
     eligible: int
     upheld: int
     awarded: bool
+    fraud: int = 0  # teachers disqualified for 弄虚作假
 
     @property
     def participation(self) -> Decimal | None:
@@ -323,10 +350,12 @@ def organisation_preview(competition: Competition) -> list[OrgRow]:
     """R-AW-3 组织奖: every district, then every school with teachers to take part, with the three tests.
 
     A district qualifies when all its schools with eligible teachers were on time, its own
-    participation (summed over its schools) is 100% and no objection against its teachers was upheld.
+    participation (summed over its schools) is 100%, no objection against its teachers was upheld
+    and none of its teachers was disqualified for fraud, however that was recorded.
     """
     counts = _schools_with_teachers(competition)
     upheld = upheld_objections_by_school(competition)
+    fraud = fraud_by_school(competition)
     schools: list[OrgRow] = []
     for sid, c in sorted(counts.items(), key=lambda kv: kv[1].school.code):
         eligible = c.listed - c.excluded
@@ -342,7 +371,10 @@ def organisation_preview(competition: Competition) -> list[OrgRow]:
                 c.competing,
                 eligible,
                 upheld.get(sid, 0),
-                deserves_organisation_award(c.on_time, c.competing, eligible, upheld.get(sid, 0)),
+                deserves_organisation_award(
+                    c.on_time, c.competing, eligible, upheld.get(sid, 0), fraud.get(sid, 0)
+                ),
+                fraud.get(sid, 0),
             )
         )
     districts: dict[int, list[OrgRow]] = defaultdict(list)
@@ -352,10 +384,11 @@ def organisation_preview(competition: Competition) -> list[OrgRow]:
     for rows in sorted(districts.values(), key=lambda rs: rs[0].district.code):
         district = rows[0].district
         ok = all(r.on_time for r in rows)
-        comp, elig, up = (
+        comp, elig, up, cheats = (
             sum(r.competitors for r in rows),
             sum(r.eligible for r in rows),
             sum(r.upheld for r in rows),
+            sum(r.fraud for r in rows),
         )
         out.append(
             OrgRow(
@@ -367,7 +400,8 @@ def organisation_preview(competition: Competition) -> list[OrgRow]:
                 comp,
                 elig,
                 up,
-                deserves_organisation_award(ok, comp, elig, up),
+                deserves_organisation_award(ok, comp, elig, up, cheats),
+                cheats,
             )
         )
     return out + schools
