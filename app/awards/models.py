@@ -130,3 +130,30 @@ class Award(db.Model):
     @property
     def display_code(self) -> str:
         return f"{self.code[:4]}-{self.code[4:]}"
+
+
+class AbsenceKind(LabelledEnum):
+    ABSENT = "absent", "缺考"
+    WITHDRAWN = "withdrawn", "弃权"
+
+
+class StageAbsence(db.Model):
+    """A competitor recorded absent (缺考) or withdrawn (弃权) from a stage by an admin, with a reason.
+
+    R-AW-1: a prize list is published only when every competitor of its scope has a final result
+    or such a record. Recording and clearing are audited (R-AUD-1).
+    """
+
+    __tablename__ = "stage_absences"
+    __table_args__ = (sa.UniqueConstraint("stage_id", "entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AbsenceKind]
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    entry: Mapped[Entry] = relationship()
+    recorded_by: Mapped[User | None] = relationship()

@@ -17,7 +17,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
 from app.auth.models import User
-from app.awards.models import INDIVIDUAL_PRIZES, Award, AwardKind, AwardRelease, Prize
+from app.awards.models import (
+    INDIVIDUAL_PRIZES,
+    AbsenceKind,
+    Award,
+    AwardKind,
+    AwardRelease,
+    Prize,
+    StageAbsence,
+)
 from app.awards.rules import (
     TeamFigures,
     TeamPlace,
@@ -31,6 +39,7 @@ from app.codes import READABLE_ALPHABET, normalise_code, random_code
 from app.competitions.models import Competition, Group, Stage, StageKind, Subject
 from app.errors import DomainError, NotAllowed, NotFound
 from app.extensions import db
+from app.judging.models import Appearance, Panel, PanelJudge, PanelStatus
 from app.judging.results import EntryResult, stage_results
 from app.judging.scoring import rank_entries
 from app.orgs.models import City, District, School
@@ -199,6 +208,167 @@ def individual_pools(stage: Stage, district_id: int | None = None) -> list[Pool]
             p.subject.position if p.subject else 0,
         ),
     )
+
+
+# ---------------------------------------------------------------- scoring complete? (R-AW-1)
+
+
+@dataclass
+class OpenPanel:
+    """A panel of the scope still scoring, with its competitors who have no final result yet."""
+
+    name: str
+    status: PanelStatus
+    waiting: int
+
+
+@dataclass
+class Readiness:
+    """R-AW-1: whether every competitor of a prize scope has a final result or an absence record."""
+
+    competitors: int
+    final: int
+    absences: dict[int, StageAbsence]
+    missing: list[Entry]  # no final result and not recorded absent/withdrawn
+    panels: list[OpenPanel]
+
+    @property
+    def ready(self) -> bool:
+        return self.competitors > 0 and not self.missing
+
+    def message(self) -> str:
+        names = "、".join(f"{e.entrant_number}号{e.name}" for e in self.missing[:10])
+        more = f"等 {len(self.missing)} 人" if len(self.missing) > 10 else ""
+        text = f"评分尚未完成，不能发布：{len(self.missing)} 名选手没有最终成绩（{names}{more}）"
+        if self.panels:
+            text += "；仍在评分的评委组：" + "、".join(f"{p.name}（{p.status.label}）" for p in self.panels)
+        return text + "。请等评分完成，或为缺考、弃权的选手登记原因后再发布。"
+
+
+def stage_absences(stage: Stage, entry_ids: list[int]) -> dict[int, StageAbsence]:
+    if not entry_ids:
+        return {}
+    rows = db.session.scalars(
+        sa.select(StageAbsence).where(StageAbsence.stage_id == stage.id, StageAbsence.entry_id.in_(entry_ids))
+    )
+    return {a.entry_id: a for a in rows}
+
+
+def readiness(stage: Stage, pools: list[Pool]) -> Readiness:
+    """R-AW-1: a result is final when its aggregate exists and every judge of the teacher's panel has
+    submitted a sheet for them (R-SCORE-3: before that it is provisional); a competitor without one
+    must be recorded absent (缺考) or withdrawn (弃权) with a reason before the list can be published.
+
+    Example: a panel of 3 judges, 5 competitors; 4 have 3 submitted sheets, one has 2 → not ready,
+    the fifth is listed with the panel "评分中"; once the fifth is recorded 缺考 (or the third judge
+    submits) the list is ready.
+    """
+    rows = [r for p in pools for r in p.rows]
+    ids = [r.entry.id for r in rows]
+    panel_of: dict[int, tuple[int, str, PanelStatus]] = {}
+    judges: dict[int, int] = {}
+    if ids:
+        for entry_id, panel_id, name, status in db.session.execute(
+            sa.select(Appearance.entry_id, Panel.id, Panel.name, Panel.status)
+            .join(Panel, Panel.id == Appearance.panel_id)
+            .where(Appearance.stage_id == stage.id, Appearance.entry_id.in_(ids))
+        ):
+            panel_of[entry_id] = (panel_id, name, status)
+        panel_ids = {p for p, _, _ in panel_of.values()}
+        if panel_ids:
+            judges = dict(
+                db.session.execute(
+                    sa.select(PanelJudge.panel_id, sa.func.count())
+                    .where(PanelJudge.panel_id.in_(panel_ids))
+                    .group_by(PanelJudge.panel_id)
+                ).all()
+            )
+    absences = stage_absences(stage, ids)
+    missing: list[Entry] = []
+    waiting: dict[int, OpenPanel] = {}
+    final = 0
+    for row in rows:
+        panel = panel_of.get(row.entry.id)
+        needed = judges.get(panel[0], 0) if panel else 0
+        result = row.result
+        if result is not None and result.aggregate is not None and result.sheets_submitted >= needed:
+            final += 1
+            continue
+        if row.entry.id in absences:
+            continue
+        missing.append(row.entry)
+        if panel is not None and panel[2] != PanelStatus.CLOSED:
+            waiting.setdefault(panel[0], OpenPanel(panel[1], panel[2], 0)).waiting += 1
+    missing.sort(key=lambda e: e.entrant_number)
+    return Readiness(len(rows), final, absences, missing, sorted(waiting.values(), key=lambda p: p.name))
+
+
+def can_record_absence(user: User, stage: Stage, entry: Entry) -> bool:
+    """The organiser of the prize scope the teacher belongs to (the district for the semifinal)."""
+    kind = AwardKind.SEMIFINAL if stage.kind == StageKind.SEMIFINAL else AwardKind.FINAL
+    district_id = entry.school.district_id if kind == AwardKind.SEMIFINAL else None
+    return can_publish(user, Scope(kind, district_id))
+
+
+def record_absence(stage: Stage, entry: Entry, kind: AbsenceKind, reason: str, *, by: User) -> StageAbsence:
+    """R-AW-1: record a competitor of ``stage`` absent (缺考) or withdrawn (弃权), with a reason; audited."""
+    if not can_record_absence(by, stage, entry):
+        raise NotAllowed("该选手不在您的管理范围内。")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError("请填写缺考或弃权的原因。", field="reason")
+    if len(reason) > 500:
+        raise DomainError("原因最多500字。", field="reason")
+    if (
+        db.session.scalar(
+            sa.select(StageEntrant.id).where(
+                StageEntrant.stage_id == stage.id, StageEntrant.entry_id == entry.id
+            )
+        )
+        is None
+    ):
+        raise DomainError(f"{entry.name}不是{stage.label}选手。")
+    if db.session.scalar(
+        sa.select(StageAbsence.id).where(StageAbsence.stage_id == stage.id, StageAbsence.entry_id == entry.id)
+    ):
+        raise DomainError(f"{entry.name}已登记为缺考或弃权。")
+    absence = StageAbsence(
+        stage_id=stage.id, entry_id=entry.id, kind=kind, reason=reason, recorded_by_id=by.id
+    )
+    db.session.add(absence)
+    db.session.flush()
+    record(
+        by,
+        "awards.absence_recorded",
+        "entry",
+        entry.id,
+        f"登记{entry.name}{stage.label}{kind.label}",
+        after={"stage": stage.kind.value, "kind": kind.value},
+        reason=reason,
+        competition_id=entry.competition_id,
+        district_id=entry.school.district_id,
+    )
+    return absence
+
+
+def clear_absence(absence: StageAbsence, *, by: User) -> None:
+    """Take back an absence record (e.g. entered by mistake); audited."""
+    stage = db.session.get(Stage, absence.stage_id)
+    entry = absence.entry
+    if not can_record_absence(by, stage, entry):
+        raise NotAllowed("该选手不在您的管理范围内。")
+    record(
+        by,
+        "awards.absence_cleared",
+        "entry",
+        entry.id,
+        f"撤销{entry.name}{stage.label}{absence.kind.label}登记",
+        before={"kind": absence.kind.value, "reason": absence.reason},
+        competition_id=entry.competition_id,
+        district_id=entry.school.district_id,
+    )
+    db.session.delete(absence)
+    db.session.flush()
 
 
 # ---------------------------------------------------------------- team and organisation awards (R-AW-3)
@@ -428,17 +598,14 @@ def issuer_for(scope: Scope, district: District | None) -> str:
     return f"{city.name}教育局" if city else "市教育局"
 
 
-def _individual_awards(competition: Competition, scope: Scope, allow_unscored: bool) -> list[Award]:
+def _individual_awards(competition: Competition, scope: Scope) -> list[Award]:
     stage = stage_for(competition, scope.kind)
     pools = individual_pools(stage, scope.district_id)
     if not pools:
         raise DomainError(f"该范围内没有{stage.label}选手，无需发布。")
-    unscored = sum(p.unscored for p in pools)
-    if unscored and not allow_unscored:
-        raise DomainError(
-            f"还有 {unscored} 名选手没有成绩（评分未完成或缺考）。请确认后勾选“无成绩者不获奖”再发布。",
-            field="confirm_unscored",
-        )
+    ready = readiness(stage, pools)
+    if not ready.ready:
+        raise DomainError(ready.message())  # R-AW-1: refused on the server, not a tick-box
     awards = []
     for pool in pools:
         for row in pool.rows:
@@ -507,16 +674,15 @@ def _organisation_awards(competition: Competition) -> list[Award]:
     ]
 
 
-def publish(
-    competition: Competition, scope: Scope, *, by: User, allow_unscored: bool = False
-) -> AwardRelease:
-    """Publish the awards of ``scope`` as they stand now: a snapshot with verification codes, audited (R-AUD-1).
+def planned_awards(competition: Competition, scope: Scope, *, by: User) -> list[Award]:
+    """The awards publishing ``scope`` would issue now (unsaved), or the DomainError that refuses it.
 
-    Refused when the scope already has a live list (withdraw it first) or nothing would be awarded.
+    Used by the confirmation screen (numbers of prizes and certificates) and by :func:`publish`.
+    Refused when the scope already has a live list (withdraw it first), when scoring is not complete
+    (R-AW-1) or when nothing would be awarded.
     """
     check_publish(by, scope)
-    district = db.session.get(District, scope.district_id) if scope.district_id is not None else None
-    if scope.kind == AwardKind.SEMIFINAL and district is None:
+    if scope.kind == AwardKind.SEMIFINAL and db.session.get(District, scope.district_id or 0) is None:
         raise NotFound("没有这个区县。")
     if live_release(competition.id, scope) is not None:
         raise DomainError(
@@ -524,13 +690,27 @@ def publish(
         )
     if scope.kind in (AwardKind.SEMIFINAL, AwardKind.FINAL):
         # May be empty (a pool too small for any prize): publishing it still says "results are final".
-        awards = _individual_awards(competition, scope, allow_unscored)
-    else:
-        awards = (
-            _team_awards(competition) if scope.kind == AwardKind.TEAM else _organisation_awards(competition)
-        )
-        if not awards:
-            raise DomainError("目前没有任何学校或区县符合获奖条件，无法发布空名单。")
+        return _individual_awards(competition, scope)
+    awards = _team_awards(competition) if scope.kind == AwardKind.TEAM else _organisation_awards(competition)
+    if not awards:
+        raise DomainError("目前没有任何学校或区县符合获奖条件，无法发布空名单。")
+    return awards
+
+
+def tally(awards: list[Award]) -> dict[str, int]:
+    """Prizes by name, in prize order (for the confirmation screen and the audit line)."""
+    out: dict[str, int] = {}
+    for prize in Prize:
+        n = sum(1 for a in awards if a.prize == prize)
+        if n:
+            out[prize.label] = n
+    return out
+
+
+def publish(competition: Competition, scope: Scope, *, by: User) -> AwardRelease:
+    """Publish the awards of ``scope`` as they stand now: a snapshot with verification codes, audited (R-AUD-1)."""
+    awards = planned_awards(competition, scope, by=by)
+    district = db.session.get(District, scope.district_id) if scope.district_id is not None else None
     for position, (award, code) in enumerate(zip(awards, new_codes(len(awards))), start=1):
         award.position, award.code = position, code
     release = AwardRelease(
@@ -553,16 +733,14 @@ def publish(
     except sa.exc.IntegrityError:
         # Another organiser published the same scope a moment ago: the unique (scope, live) key wins.
         raise DomainError("该奖项名单刚刚已由其他管理员发布，请刷新页面查看。") from None
-    tally: dict[str, int] = defaultdict(int)
-    for award in awards:
-        tally[award.prize.label] += 1
+    counts = tally(awards)
     record(
         by,
         "awards.publish",
         "award_release",
         release.id,
-        f"发布{release.title}：" + "，".join(f"{k} {v} 名" for k, v in tally.items()),
-        after={"scope": scope.key, "awards": len(awards), **tally},
+        f"发布{release.title}：" + "，".join(f"{k} {v} 名" for k, v in counts.items()),
+        after={"scope": scope.key, "awards": len(awards), **counts},
         competition_id=competition.id,
         district_id=scope.district_id,
     )

@@ -17,16 +17,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.awards import bp, services
-from app.awards.forms import PublishForm, WithdrawForm
-from app.awards.models import INDIVIDUAL_PRIZES, Award, AwardKind, AwardRelease
+from app.awards.forms import AbsenceForm, PublishForm, WithdrawForm
+from app.awards.models import INDIVIDUAL_PRIZES, AbsenceKind, Award, AwardKind, AwardRelease, StageAbsence
 from app.awards.services import Scope
 from app.codes import normalise_code
-from app.competitions.models import Competition
+from app.competitions.models import Competition, Stage, StageKind
 from app.competitions.queries import chosen_competition
-from app.errors import NotFound, get_or_raise
+from app.errors import DomainError, NotFound, get_or_raise
 from app.extensions import db, limiter
 from app.orgs.models import District, School
 from app.roles import Role
+from app.rosters.models import Entry
 from app.rosters.rules import roster_deadline
 from app.web.access import ADMIN_ROLES, public, roles_required
 from app.web.forms import attempt
@@ -126,6 +127,8 @@ def _preview_context(competition: Competition, scope: Scope) -> dict:
         context["ratios"] = services.prize_ratios(competition, stage.kind)
         context["prizes"] = INDIVIDUAL_PRIZES
         context["unscored"] = sum(p.unscored for p in context["pools"])
+        context["readiness"] = services.readiness(stage, context["pools"])
+        context["absence_form"] = context.get("absence_form") or AbsenceForm(formdata=None)
     elif scope.kind == AwardKind.TEAM:
         context["teams"] = services.team_preview(competition)
         context["missing"] = services.missing_individual_releases(competition)
@@ -157,21 +160,109 @@ def preview(competition_id: int, kind: str):
 @bp.route("/awards/<int:competition_id>/publish/<kind>", methods=["POST"])
 @roles_required(*ORGANISERS)
 def publish(competition_id: int, kind: str):
+    """Publishing goes through a confirmation screen (works without JS): a POST without ``confirm``
+    renders what would be issued, in numbers; only the POST with ``confirm=1`` publishes."""
     form = PublishForm()
     district_id = int(form.district_id.data) if (form.district_id.data or "").isdigit() else None
     competition, scope = _organiser_scope(competition_id, kind, district_id)
     if form.validate_on_submit():
-        done, release = attempt(
-            lambda: services.publish(
-                competition, scope, by=current_user, allow_unscored=bool(form.confirm_unscored.data)
+        if form.confirm.data != "1":
+            try:
+                awards = services.planned_awards(competition, scope, by=current_user)
+            except DomainError as error:
+                if error.status_code == 403:
+                    raise
+                form.form_errors.append(error.message)
+            else:
+                context = _preview_context(competition, scope)
+                return render_page_or_block(
+                    "awards/confirm_publish.html",
+                    "confirm",
+                    form=form,
+                    awards=awards,
+                    counts=services.tally(awards),
+                    certificates=len(awards),
+                    schools=len({a.school_id for a in awards if a.school_id}),
+                    **context,
+                )
+        else:
+            done, release = attempt(lambda: services.publish(competition, scope, by=current_user), form)
+            if done:
+                flash(
+                    f"已发布{release.title}，共 {len(release.awards)} 项，生成证书 {len(release.awards)} 份。",
+                    "success",
+                )
+                return redirect(url_for("awards.release", release_id=release.id), 303)
+    return render_page_or_block(
+        "awards/preview.html", "preview", status=422, form=form, **_preview_context(competition, scope)
+    )
+
+
+def _absence_scope(competition_id: int, stage_kind: str, entry: Entry) -> tuple[Competition, Scope]:
+    kind = services.parse_kind(stage_kind)
+    if kind not in (AwardKind.SEMIFINAL, AwardKind.FINAL):
+        raise NotFound("没有这种奖项。")
+    district_id = entry.school.district_id if kind == AwardKind.SEMIFINAL else None
+    return _organiser_scope(competition_id, kind.value, district_id)
+
+
+@bp.route("/awards/<int:competition_id>/absences/<kind>", methods=["POST"])
+@roles_required(*ORGANISERS)
+def record_absence(competition_id: int, kind: str):
+    """R-AW-1: record a competitor without a result as 缺考 or 弃权 (with a reason), from the preview."""
+    form = AbsenceForm()
+    entry = get_or_raise(
+        Entry, int(form.entry_id.data or 0) if (form.entry_id.data or "").isdigit() else 0, "没有这名选手。"
+    )
+    competition, scope = _absence_scope(competition_id, kind, entry)
+    stage = services.stage_for(competition, scope.kind)
+    if form.validate_on_submit():
+        done, _ = attempt(
+            lambda: services.record_absence(
+                stage, entry, AbsenceKind(form.kind.data), form.reason.data, by=current_user
             ),
             form,
         )
         if done:
-            flash(f"已发布{release.title}，共 {len(release.awards)} 项。", "success")
-            return redirect(url_for("awards.release", release_id=release.id), 303)
+            flash(f"已登记{entry.name}{AbsenceKind(form.kind.data).label}。", "success")
+            return redirect(
+                url_for(
+                    "awards.preview",
+                    competition_id=competition.id,
+                    kind=scope.kind.value,
+                    district=scope.district_id,
+                )
+                + "#readiness",
+                303,
+            )
+    context = _preview_context(competition, scope)
+    context["absence_form"] = form
     return render_page_or_block(
-        "awards/preview.html", "preview", status=422, form=form, **_preview_context(competition, scope)
+        "awards/preview.html",
+        "preview",
+        status=422,
+        form=PublishForm(formdata=None, district_id=scope.district_id or ""),
+        **context,
+    )
+
+
+@bp.route("/awards/absences/<int:absence_id>/clear", methods=["POST"])
+@roles_required(*ORGANISERS)
+def clear_absence(absence_id: int):
+    absence = get_or_raise(StageAbsence, absence_id, "没有这条登记。")
+    entry = absence.entry
+    stage = db.session.get(Stage, absence.stage_id)
+    kind = AwardKind.SEMIFINAL if stage.kind == StageKind.SEMIFINAL else AwardKind.FINAL
+    competition, scope = _absence_scope(entry.competition_id, kind.value, entry)
+    services.clear_absence(absence, by=current_user)
+    db.session.commit()
+    flash(f"已撤销{entry.name}的缺考/弃权登记。", "success")
+    return redirect(
+        url_for(
+            "awards.preview", competition_id=competition.id, kind=scope.kind.value, district=scope.district_id
+        )
+        + "#readiness",
+        303,
     )
 
 

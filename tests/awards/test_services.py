@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
 from app.awards import services
-from app.awards.models import AwardKind, AwardRelease, Prize
+from app.awards.models import AbsenceKind, AwardKind, AwardRelease, Prize
 from app.awards.services import Scope
 from app.competitions.models import StageKind
 from app.errors import DomainError, NotAllowed
@@ -157,13 +157,14 @@ def test_scope_district_admin_cannot_publish_another_district_or_the_final(seaso
     assert services.can_publish(city.city_admin, Scope(AwardKind.SEMIFINAL, city.d2.id))
 
 
-def test_unscored_competitors_need_explicit_confirmation(season, city, monkeypatch):
+def test_r_aw_1_unscored_competitor_refuses_publishing_until_recorded_absent(season, city, monkeypatch):
     competition, d1, _ = season
     stub_results(monkeypatch, {e.id: (None if i == 0 else str(90 - i)) for i, e in enumerate(d1)})
-    with pytest.raises(DomainError, match="1 名选手没有成绩") as error:
+    with pytest.raises(DomainError, match="1 名选手没有最终成绩"):
         services.publish(competition, _semi(city), by=city.district_admin)
-    assert error.value.field == "confirm_unscored"
-    release = services.publish(competition, _semi(city), by=city.district_admin, allow_unscored=True)
+    stage = competition.stage(StageKind.SEMIFINAL)
+    services.record_absence(stage, d1[0], AbsenceKind.ABSENT, "因病未到场", by=city.district_admin)
+    release = services.publish(competition, _semi(city), by=city.district_admin)
     assert d1[0].id not in [a.entry_id for a in release.awards]
 
 
@@ -176,9 +177,10 @@ def test_no_competitors_refused_but_a_pool_too_small_for_prizes_can_be_published
         services.publish(empty, _semi(city), by=city.city_admin)
     # 西岭县: 3 competitors → 1 first (0.6 → 1), 1 second (0.9 → 1); with only one scored, one prize.
     stub_results(monkeypatch, {d2[0].id: "80", d2[1].id: None, d2[2].id: None})
-    release = services.publish(
-        competition, Scope(AwardKind.SEMIFINAL, city.d2.id), by=city.city_admin, allow_unscored=True
-    )
+    stage = competition.stage(StageKind.SEMIFINAL)
+    services.record_absence(stage, d2[1], AbsenceKind.ABSENT, "未到场", by=city.city_admin)
+    services.record_absence(stage, d2[2], AbsenceKind.WITHDRAWN, "本人书面弃权", by=city.city_admin)
+    release = services.publish(competition, Scope(AwardKind.SEMIFINAL, city.d2.id), by=city.city_admin)
     assert [a.prize for a in release.awards] == [Prize.FIRST]
     with pytest.raises(DomainError, match="空名单"):
         services.publish(competition, Scope(AwardKind.ORGANISATION), by=city.city_admin)

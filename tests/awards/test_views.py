@@ -39,7 +39,9 @@ def season(city, f, monkeypatch):
 
 def _publish(client, login, user, competition, district):
     login(user)
-    return client.post(f"/awards/{competition.id}/publish/semifinal", data={"district_id": district.id})
+    return client.post(
+        f"/awards/{competition.id}/publish/semifinal", data={"district_id": district.id, "confirm": "1"}
+    )
 
 
 def _assert_nothing_private(html: str, entries) -> None:
@@ -256,7 +258,8 @@ def test_publish_form_carries_its_csrf_token(client, login, city, season, csrf_o
     url = f"/awards/{competition.id}/publish/semifinal"
     assert client.post(url, data={"district_id": city.d1.id}).status_code == 400
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AwardRelease)) == 0
-    assert client.post(url, data={"district_id": city.d1.id, "csrf_token": token}).status_code == 303
+    done = client.post(url, data={"district_id": city.d1.id, "csrf_token": token, "confirm": "1"})
+    assert done.status_code == 303
 
 
 def test_index_lists_award_counts_in_the_same_queries_however_many_lists(client, login, city, season):

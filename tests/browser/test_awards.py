@@ -29,7 +29,12 @@ def test_publish_print_and_verify_on_a_phone(live_server, tablet, phone, city, f
     tablet.wait_for_url("**/preview/semifinal*")
     tablet.screenshot(path="/tmp/awards_preview.png", full_page=True)
     assert tablet.locator(".prize-first").count() == 2 and tablet.locator(".prize-second").count() == 3
-    tablet.click("button:has-text('确认发布')")
+    tablet.click("#publish button:has-text('发布')")
+    tablet.wait_for_selector(
+        "#confirm-publish"
+    )  # the confirmation screen: prizes and certificates in numbers
+    assert "生成证书" in tablet.locator("#confirm-publish").inner_text()
+    tablet.click("#confirm-publish button:has-text('确认发布')")
     tablet.wait_for_url("**/awards/releases/*")
     assert "已发布" in tablet.content() and entries[0].name in tablet.content()
 
