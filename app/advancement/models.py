@@ -8,7 +8,6 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import User
 from app.competitions.models import Rounding, Stage
 from app.extensions import db
 from app.orgs.models import District, School
@@ -38,6 +37,10 @@ class AdvancementUnit(db.Model):
     recommended: Mapped[int]
     drawn: Mapped[int]
     rounding_note: Mapped[str] = mapped_column(sa.String(200))
+    # R-Q-3: the settings in force at freezing, kept with the quotas (NULL for units frozen before they were stored)
+    quota_ratio: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 4))
+    recommend_ratio: Mapped[Decimal | None] = mapped_column(sa.Numeric(6, 4))
+    rounding: Mapped[Rounding | None]
     frozen_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -73,23 +76,3 @@ class Nomination(db.Model):
 
     unit: Mapped[AdvancementUnit] = relationship(back_populates="nominations")
     entry: Mapped[Entry] = relationship()
-
-
-class QuotaPolicy(db.Model):
-    """The R-Q-1..3 settings in force when a stage's quotas were frozen: ratios and rounding policy.
-
-    Stored with the frozen quotas so the quota page names the policy they were computed with, not
-    today's settings; a later change of the competition's settings applies only through a new freeze.
-    """
-
-    __tablename__ = "quota_policies"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    stage_id: Mapped[int] = mapped_column(sa.ForeignKey("stages.id", ondelete="CASCADE"), unique=True)
-    quota_ratio: Mapped[Decimal] = mapped_column(sa.Numeric(6, 4))
-    recommend_ratio: Mapped[Decimal] = mapped_column(sa.Numeric(6, 4))
-    rounding: Mapped[Rounding]
-    frozen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    frozen_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-
-    frozen_by: Mapped[User | None] = relationship()

@@ -26,7 +26,7 @@ from app.advancement.models import AdvancementUnit, Nomination
 from app.advancement.quotas import Unit, UnitQuota, allocate
 from app.audit import services as audit
 from app.auth.models import User
-from app.competitions.models import Competition, Stage, StageKind
+from app.competitions.models import Competition, Rounding, Stage, StageKind
 from app.draws import services as draw_store
 from app.draws.models import Draw, DrawPurpose, DrawStatus
 from app.draws.rfc3797 import PoolEntry
@@ -197,6 +197,7 @@ class QuotaRow(LiveUnit):
     advanced_recommended: int = 0
     advanced_drawn: int = 0
     draw: sa.Row | None = None  # the unit's latest advancement draw: ``id`` and ``status``
+    current_quota: int = 0  # under today's settings and counts (what a new freeze would give)
 
     @property
     def changed_since_freeze(self) -> bool:
@@ -258,6 +259,7 @@ def quota_rows(stage: Stage, *, district_id: int | None = None) -> list[QuotaRow
                 advanced_recommended=advanced[u.key][AdvanceRoute.RECOMMENDED],
                 advanced_drawn=advanced[u.key][AdvanceRoute.DRAWN],
                 draw=latest.get(u.key),
+                current_quota=computed[u.key].quota,
             )
         )
     return rows
@@ -296,15 +298,108 @@ def city_summary(competition: Competition) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class Policy:
+    """R-Q-1..3 settings: the quota ratio, the recommended share and the rounding policy."""
+
+    ratio: Decimal
+    recommend: Decimal
+    rounding: Rounding
+
+
+def current_policy(stage: Stage) -> Policy:
+    ratio, recommend = ratios(stage)
+    return Policy(ratio, recommend, stage.competition.rounding)
+
+
+def frozen_policy(rows: Sequence[QuotaRow]) -> Policy | None:
+    """The settings stored with the frozen quotas of these rows (None if not frozen, or frozen before
+    the policy was stored)."""
+    for r in rows:
+        if r.unit is not None and r.unit.rounding is not None:
+            u = r.unit
+            return Policy(Decimal(u.quota_ratio), Decimal(u.recommend_ratio), u.rounding)
+    return None
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """R-Q-3: today's settings differ from those the frozen quotas were computed with."""
+
+    frozen: Policy
+    current: Policy
+    frozen_total: int
+    current_total: int
+    units_changed: int  # units whose quota a new freeze would change
+
+
+def policy_change(stage: Stage, rows: Sequence[QuotaRow]) -> PolicyChange | None:
+    """What a new freeze under today's settings would change, or None when the settings are unchanged.
+
+    Example: frozen under 各单位分别四舍五入 (2.7 → 3, 1.5 → 2), the competition then switched to
+    最大余数法: the page keeps 四舍五入, and says the new policy would give a total of round(30% × n)
+    and change k units — only a new freeze (audited) would apply it.
+    """
+    frozen = frozen_policy(rows)
+    current = current_policy(stage)
+    if frozen is None or frozen == current:
+        return None
+    mine = [r for r in rows if r.unit is not None]
+    return PolicyChange(
+        frozen,
+        current,
+        sum(r.quota for r in mine),
+        sum(r.current_quota for r in mine),
+        sum(1 for r in mine if r.current_quota != r.quota),
+    )
+
+
+@dataclass(frozen=True)
+class FreezePlan:
+    """The consequences of freezing, for the confirmation screen: units, totals, policy."""
+
+    policy: Policy
+    units: int
+    districts: int
+    competitors: int
+    quota: int
+    recommended: int
+    drawn: int
+    without_quota: int  # units whose quota rounds to 0
+
+
+def freeze_plan(stage: Stage) -> FreezePlan:
+    """What :func:`freeze_quotas` would store now, in numbers (changes nothing)."""
+    _check_freeze(stage)
+    live = live_units(stage)
+    computed = compute_quotas(stage, live)
+    qs = [computed[u.key] for u in live]
+    return FreezePlan(
+        current_policy(stage),
+        sum(1 for q in qs if q.quota),
+        len({u.district_id for u in live}),
+        sum(q.competitors for q in qs),
+        sum(q.quota for q in qs),
+        sum(q.recommended for q in qs),
+        sum(q.drawn for q in qs),
+        sum(1 for q in qs if not q.quota),
+    )
+
+
+def _check_freeze(stage: Stage) -> None:
+    if stage.frozen_at is not None:
+        raise DomainError(f"{stage.label}名额已冻结，不能重复冻结。")
+    if stage.kind == StageKind.FINAL and stage.competition.stage(StageKind.SEMIFINAL).frozen_at is None:
+        raise DomainError("请先冻结复赛名额：决赛名额按各区县复赛参赛人数计算。")
+
+
 def freeze_quotas(stage: Stage, *, by: User) -> list[AdvancementUnit]:
     """Store the quotas in force (R-Q-3) and freeze the stage; from here recommendations and draws
     start, and later roster changes and disqualifications are audited rather than re-applied."""
     if by.role != Role.CITY_ADMIN:
         raise NotAllowed("只有市教育局可以确定（冻结）晋级名额。")
-    if stage.frozen_at is not None:
-        raise DomainError(f"{stage.label}名额已冻结，不能重复冻结。")
-    if stage.kind == StageKind.FINAL and stage.competition.stage(StageKind.SEMIFINAL).frozen_at is None:
-        raise DomainError("请先冻结复赛名额：决赛名额按各区县复赛参赛人数计算。")
+    _check_freeze(stage)
+    policy = current_policy(stage)
     live = live_units(stage)
     computed = compute_quotas(stage, live)
     units = []
@@ -321,6 +416,10 @@ def freeze_quotas(stage: Stage, *, by: User) -> list[AdvancementUnit]:
             recommended=q.recommended,
             drawn=q.drawn,
             rounding_note=q.note[:200],
+            # R-Q-3: the policy the quotas were computed with stays with them, whatever the settings say later.
+            quota_ratio=policy.ratio,
+            recommend_ratio=policy.recommend,
+            rounding=policy.rounding,
         )
         db.session.add(unit)
         units.append(unit)
@@ -337,7 +436,9 @@ def freeze_quotas(stage: Stage, *, by: User) -> list[AdvancementUnit]:
             "quota": sum(u.quota for u in units),
             "recommended": sum(u.recommended for u in units),
             "drawn": sum(u.drawn for u in units),
-            "rounding": stage.competition.rounding.value,
+            "rounding": policy.rounding.value,
+            "ratio": str(policy.ratio),
+            "recommend_ratio": str(policy.recommend),
         },
         competition_id=stage.competition_id,
     )

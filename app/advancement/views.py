@@ -129,9 +129,19 @@ def quotas(stage_id: int):
     """R-Q-1..3 quota page: per unit competitors, ratio, quota, recommended, drawn and the rounding applied."""
     stage = services.advancement_stage(stage_id)
     rows = _quota_rows(stage)
-    ratio, recommend = services.ratios(stage)
+    # R-Q-3: frozen quotas are shown with the policy they were frozen with; a later settings change
+    # is shown beside them as a difference (only a new, audited freeze would apply it).
+    policy = services.frozen_policy(rows) or services.current_policy(stage)
     return render_page_or_block(
-        "advancement/quotas.html", "table", stage=stage, rows=rows, ratio=ratio, recommend=recommend, css=CSS
+        "advancement/quotas.html",
+        "table",
+        stage=stage,
+        rows=rows,
+        ratio=policy.ratio,
+        recommend=policy.recommend,
+        rounding=policy.rounding,
+        change=services.policy_change(stage, rows),
+        css=CSS,
     )
 
 
@@ -178,10 +188,17 @@ def quotas_xlsx(stage_id: int):
     return xlsx_response(f"{stage.label}晋级名额.xlsx", f"{stage.label}名额", QUOTA_HEADERS, rows)
 
 
-@bp.route("/advancement/stages/<int:stage_id>/freeze", methods=["POST"])
+@bp.route("/advancement/stages/<int:stage_id>/freeze", methods=["GET", "POST"])
 @roles_required(Role.CITY_ADMIN)
 def freeze(stage_id: int):
+    """Freezing goes through a confirmation screen (works without JS): GET or a POST without
+    ``confirm`` shows how many units get quotas and the totals; the POST with ``confirm=1`` freezes."""
     stage = services.advancement_stage(stage_id)
+    if request.method == "GET" or request.form.get("confirm") != "1":
+        plan = services.freeze_plan(stage)
+        return render_page_or_block(
+            "advancement/freeze_confirm.html", "confirm", stage=stage, plan=plan, css=CSS
+        )
     services.freeze_quotas(stage, by=current_user)
     db.session.commit()
     flash(f"{stage.label}晋级名额已冻结，各单位可以开始推荐。", "success")

@@ -53,7 +53,9 @@ def test_quota_page_scope_and_xlsx(client, login, city):
     assert response.status_code == 200 and response.mimetype == XLSX
     assert client.post(f"/advancement/stages/{w.semifinal.id}/freeze").status_code == 403
     login(city.city_admin)
-    assert client.post(f"/advancement/stages/{w.semifinal.id}/freeze").status_code == 303
+    assert (
+        client.post(f"/advancement/stages/{w.semifinal.id}/freeze", data={"confirm": "1"}).status_code == 303
+    )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AdvancementUnit)) == 3
 
 
