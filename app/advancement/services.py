@@ -894,6 +894,51 @@ def _stage_completed(stage: Stage) -> bool:
     return stage.deadline is not None and beijing_today() > stage.deadline
 
 
+def disqualification_consequences(entry: Entry) -> list[str]:
+    """What :func:`handle_disqualification` would do, in words and numbers, changing nothing (the
+    confirmation screen of a disqualification, issue 15.7): which list the teacher leaves, which
+    places reopen (recommendation or re-draw), which announced draws are voided and announced again."""
+    out: list[str] = []
+    school = entry.school
+    for stage in entry.competition.stages:
+        if stage.kind == StageKind.PRELIMINARY or _stage_completed(stage):
+            continue
+        unit = _stored_unit(stage, _unit_key(stage, school_id=school.unit_id, district_id=school.district_id))
+        nominated = db.session.scalar(
+            sa.select(Nomination.id).where(Nomination.stage_id == stage.id, Nomination.entry_id == entry.id)
+        )
+        route = db.session.scalar(
+            sa.select(StageEntrant.route).where(
+                StageEntrant.stage_id == stage.id, StageEntrant.entry_id == entry.id
+            )
+        )
+        where = unit.name if unit is not None else school.name
+        if route == AdvanceRoute.DRAWN:
+            out.append(
+                f"移出{stage.label}名单（抽取晋级）；{where}空出 1 个抽取名额，需重新抽签（新的抽签记录，只抽空出的名额）。"
+            )
+        elif route == AdvanceRoute.RECOMMENDED:
+            out.append(
+                f"移出{stage.label}名单（推荐晋级）；{where}空出 1 个推荐名额，推荐名单退回单位补充推荐，由区县重新确认。"
+            )
+        elif nominated:
+            out.append(f"撤下{where}{stage.label}推荐名单中的该教师，该单位需重新推荐。")
+        if unit is not None:
+            pending = [
+                d
+                for d in unit_draws(unit)
+                if d.status == DrawStatus.ANNOUNCED
+                and entry.entrant_number in {p["number"] for p in d.pool_json}
+            ]
+            for draw in pending:
+                out.append(
+                    f"已公布的抽签“{draw.title}”（{len(draw.pool_json)} 人的抽签池）将作废，并按不含该教师的抽签池重新公布。"
+                )
+        if stage.frozen_at is not None and (route is not None or nominated):
+            out.append(f"{stage.label}名额已冻结，不因取消资格而重算（记入审计日志）。")
+    return out
+
+
 def handle_disqualification(
     entry: Entry,
     *,

@@ -286,6 +286,17 @@ def objection(objection_id: int):
     ) or abort(404)
     resolver = services.objection_access(current_user, item, resolving=request.method == "POST")
     form = ResolveForm()
+    fraud_upheld = form.outcome.data == ObjectionStatus.UPHELD.value and form.fraud.data
+    if form.validate_on_submit() and fraud_upheld and request.form.get("confirm") != "1":
+        # A disqualification is irreversible: a confirmation screen (no JS needed) states its consequences.
+        return render_page_or_block(
+            "public/admin/objection_confirm.html",
+            "confirm",
+            item=item,
+            form=form,
+            stage=item.listing.stage,
+            consequences=services.disqualification_preview(item, by=current_user),
+        )
     if form.validate_on_submit():
         ok, redraws = attempt(
             lambda: services.resolve_objection(

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app.advancement.services import handle_disqualification
+from app.advancement.services import disqualification_consequences, handle_disqualification
 from app.audit.services import record
 from app.auth.models import User
 from app.codes import READABLE_ALPHABET, normalise_code, random_code
@@ -347,6 +347,22 @@ def resolve_objection(
     if not fraud or entry.disqualified_at is not None:
         return []
     return disqualify(entry, by=by, note=note, now=now)
+
+
+def disqualification_preview(objection: Objection, *, by: User) -> list[str]:
+    """What upholding ``objection`` for fraud would do, in numbers and names, changing nothing
+    (the confirmation screen, issue 15.7; R-PUB-2)."""
+    objection_access(by, objection, resolving=True)
+    entry = objection.entry
+    if entry.disqualified_at is not None:
+        return [f"{entry.name}已被取消资格，此次处理不再产生新的变动。"]
+    who = f"{entry.entrant_number:04d} {entry.name}（{entry.school.name}）"
+    lines = [
+        f"{who}被取消本赛事参赛资格，公示名单上标注“已取消资格”并显示处理说明；其已发布奖项的证书不再通过验证。",
+        *disqualification_consequences(entry),
+        f"{entry.school.name}及{entry.school.district.name}不再符合组织奖条件。",
+    ]
+    return lines
 
 
 def disqualify(entry: Entry, *, by: User, note: str, now: datetime) -> list[Draw]:

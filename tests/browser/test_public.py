@@ -69,6 +69,9 @@ def test_objection_upheld_on_a_phone_redraws_the_vacant_place(live_server, phone
     tablet.check("input[name=fraud]")
     tablet.fill("textarea[name=note]", "经核实提供虚假身份信息，取消参赛资格。")
     tablet.click("button:has-text('确认处理')")
+    tablet.wait_for_selector("#confirm-disqualify")  # the consequences first, in numbers
+    assert "空出 1 个抽取名额" in tablet.locator("#confirm-disqualify").inner_text()
+    tablet.click("button:has-text('确认取消资格')")
     tablet.wait_for_selector(".flash.success")
     assert "已公告重新抽取" in tablet.locator(".flash.success").inner_text()
 

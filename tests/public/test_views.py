@@ -220,10 +220,12 @@ def test_admin_lists_resolves_and_exports_objections_in_scope(client, city, logi
     assert "MARK-FILER-李四" in detail  # the deciding level sees the filer, to verify the objection
     bad = client.post(f"/admin/public/objections/{objection.id}", data={"outcome": "upheld", "note": ""})
     assert bad.status_code == 422
-    response = client.post(
-        f"/admin/public/objections/{objection.id}",
-        data={"outcome": "upheld", "fraud": "y", "note": "经核实材料造假，取消参赛资格。"},
-    )
+    decision = {"outcome": "upheld", "fraud": "y", "note": "经核实材料造假，取消参赛资格。"}
+    confirm = client.post(f"/admin/public/objections/{objection.id}", data=decision)
+    assert confirm.status_code == 200 and 'id="confirm-disqualify"' in confirm.get_data(as_text=True)
+    db.session.expire_all()
+    assert objection.status == ObjectionStatus.PENDING and objection.entry.disqualified_at is None
+    response = client.post(f"/admin/public/objections/{objection.id}", data={**decision, "confirm": "1"})
     assert response.status_code == 303
     db.session.expire_all()
     assert objection.status == ObjectionStatus.UPHELD and objection.entry.disqualified_at is not None
