@@ -16,6 +16,7 @@ from app.timeutil import beijing_today, utcnow
 from tests import factories
 from tests.advancement.helpers import SOURCES, world
 from tests.awards.helpers import competitors, stub_results
+from tests.draws.helpers import AFTER_EVENT, EVENT_AT
 
 
 def _page(client) -> str:
@@ -56,8 +57,8 @@ def test_city_is_told_to_freeze_then_sees_the_stage_settled(client, login, city)
     unit = w.unit(city.central)
     advancement.set_nominations(unit, advancement.suggest_by_rank(unit), by=city.school_admin)
     advancement.confirm_unit(unit, by=city.district_admin)
-    draw = advancement.announce_unit_draw(unit, SOURCES, by=city.district_admin)
-    advancement.perform_draw(draw, [[3, 1, 4], [6, 2, 5]], by=city.district_admin)
+    draw = advancement.announce_unit_draw(unit, SOURCES, by=city.district_admin, event_at=EVENT_AT)
+    advancement.perform_draw(draw, [[3, 1, 4], [6, 2, 5]], by=city.district_admin, now=AFTER_EVENT)
     db.session.commit()
     login(city.city_admin)
     state = _state(_page(client))
