@@ -14,16 +14,31 @@ class DefaultConfig:
     # Judges keep one tab open for a whole session of scoring; a token that expired after an hour
     # would reject their autosaves. The token stays bound to the signed session cookie instead.
     WTF_CSRF_TIME_LIMIT = None
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(hours=14)
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
-    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per 5 minutes"
     OBJECTION_RATE_LIMIT = "5 per hour;20 per day"  # R-PUB-2, per client, successful filings only
     TIMEZONE_OFFSET_HOURS = 8  # Asia/Shanghai, no DST
+
+    # ---- who is the client, shared limits, sessions (issue 12 pts 3–4); README "Deployment"
+    # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (nginx alone: 1).
+    # 0 = none: the socket peer is the client (a proxy's headers could be forged by anyone).
+    TRUSTED_PROXY_HOPS = 0
+    # True when users reach the portal over HTTPS: session and remember-me cookies get ``Secure``.
+    HTTPS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Flask-Limiter's counters: None = "database://" (shared by every worker and server through the
+    # app's database) outside tests and debug, "memory://" in them; or redis://host:6379/0.
+    RATELIMIT_STORAGE_URI = None
+    # Per account, across password and QR-PIN sign-ins: this many failures within the window lock the
+    # account for LOCKOUT_MINUTES (the per-address limits above still apply).
+    LOCKOUT_THRESHOLD = 10
+    LOCKOUT_WINDOW_MINUTES = 15
+    LOCKOUT_MINUTES = 15
 
 
 def normalise_database_url(url: str) -> str:
@@ -59,3 +74,25 @@ def apply_environment(config: dict, instance_path: Path) -> None:
         config["SECRET_KEY"] = load_secret_key(instance_path)
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    # ---- sessions block (issue 12 pts 3–4)
+    if os.environ.get("TRUSTED_PROXY_HOPS"):
+        config["TRUSTED_PROXY_HOPS"] = int(os.environ["TRUSTED_PROXY_HOPS"])
+    if os.environ.get("HTTPS"):
+        config["HTTPS"] = os.environ["HTTPS"].strip().lower() in ("1", "true", "yes", "on")
+
+
+def apply_session_security(config: dict, *, testing_or_debug: bool) -> None:
+    """Derive the cookie flags and the rate-limit store from the two deployment settings (HTTPS, store)."""
+    if config.get("HTTPS"):
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"
+    uri = config.get("RATELIMIT_STORAGE_URI")
+    if not uri:
+        config["RATELIMIT_STORAGE_URI"] = "memory://" if testing_or_debug else "database://"
+    elif uri.startswith("memory://") and not testing_or_debug:
+        raise RuntimeError(
+            "RATELIMIT_STORAGE_URI=memory:// counts per process: with several workers or servers every limit "
+            "multiplies and a restart forgets it. Leave it unset (counters in the database) or set "
+            "redis://host:6379/0."
+        )

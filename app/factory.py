@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import DefaultConfig, apply_environment
+from app.config import DefaultConfig, apply_environment, apply_session_security
 from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,9 +51,15 @@ def create_app(config: dict | None = None) -> Flask:
     if not (config and "SQLALCHEMY_DATABASE_URI" in config and "SECRET_KEY" in config):
         apply_environment(app.config, instance_path)
 
+    apply_session_security(app.config, testing_or_debug=bool(app.config.get("TESTING") or app.debug))
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops:  # the client's address and scheme come from the proxies' X-Forwarded-* headers
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     app.json.ensure_ascii = False  # Chinese stays readable in JSON and |tojson
 
     from app import models  # noqa: F401  (registers every table)
+    from app.web import ratelimit  # noqa: F401  (the "database://" rate-limit store and its table)
 
     db.init_app(app)
     migrate.init_app(

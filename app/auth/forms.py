@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from app.roles import Role
 from app.web.forms import optional_int
@@ -33,3 +33,28 @@ class UserForm(FlaskForm):
         description="新建账号必填；编辑时留空表示不修改。",
     )
     active = BooleanField("启用", default=True)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "当前密码", validators=[DataRequired("请输入当前密码。"), Length(max=128)]
+    )
+    new_password = PasswordField(
+        "新密码",
+        validators=[DataRequired("请输入新密码。"), Length(min=8, max=128, message="新密码为8–128位。")],
+    )
+    confirm = PasswordField(
+        "再次输入新密码",
+        validators=[DataRequired("请再次输入新密码。"), EqualTo("new_password", "两次输入的新密码不一致。")],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password = PasswordField(
+        "新密码",
+        validators=[DataRequired("请输入新密码。"), Length(min=8, max=128, message="新密码为8–128位。")],
+    )
+    confirm = PasswordField(
+        "再次输入新密码",
+        validators=[DataRequired("请再次输入新密码。"), EqualTo("new_password", "两次输入的新密码不一致。")],
+    )

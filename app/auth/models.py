@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -13,6 +15,10 @@ from app.extensions import db
 from app.orgs.models import District, School
 from app.roles import Role
 from app.timeutil import utcnow
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
 
 
 class User(UserMixin, db.Model):
@@ -31,8 +37,13 @@ class User(UserMixin, db.Model):
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("districts.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    # Changing it signs the user out everywhere (password change, deactivation).
-    session_nonce: Mapped[int] = mapped_column(default=0)
+    # Part of every session and remember-me cookie (Flask-Login's alternative id): a new token signs the
+    # user out on every device and server (logout, password change, 强制下线, deactivation).
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=lambda: new_session_token())
+    # Per-account lockout after repeated wrong passwords or QR PINs, shared by every app server.
+    failed_signins: Mapped[int] = mapped_column(default=0)
+    last_failed_signin_at: Mapped[datetime | None]
+    signin_locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -41,13 +52,22 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
         self.password_hash = generate_password_hash(password, method=method)
-        self.session_nonce = (self.session_nonce or 0) + 1
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie issued so far stops working, on every server."""
+        self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_nonce or 0}"
+        if not self.session_token:
+            self.session_token = new_session_token()
+        return f"{self.id}:{self.session_token}"
+
+    def has_session_token(self, token: str) -> bool:
+        return bool(self.session_token) and hmac.compare_digest(self.session_token, token)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -1,9 +1,13 @@
-"""Verbs on users: authenticate, create, update. Flush, never commit."""
+"""Verbs on users: authenticate, create, update, passwords, sessions. Flush, never commit."""
 
 from __future__ import annotations
 
+import math
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import services as audit
 from app.auth.models import User
@@ -18,13 +22,182 @@ def _hash_method() -> str:
     return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with this name and password, else None (same answer for every failure)."""
+def _setting(name: str, default: int) -> int:
+    return int(current_app.config.get(name, default)) if has_app_context() else default
+
+
+def authenticate(username: str, password: str, now: datetime | None = None) -> User | None:
+    """The active user with this name and password, else None (same answer for every failure).
+
+    A locked account (too many failures, see ``record_failed_signin``) is refused with a DomainError that
+    says how long to wait, before its password is even checked.
+    """
+    now = now or utcnow()
     user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None or not user.active:
         return None
-    user.last_login_at = utcnow()
+    check_not_locked(user, now)
+    if not user.check_password(password):
+        record_failed_signin(user, now)
+        return None
+    record_successful_signin(user, now)
     return user
+
+
+# ---- per-account lockout, shared by every app server because it lives in the users row
+
+
+class SignInLocked(DomainError):
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def wait_text(seconds: float) -> str:
+    """“3 分钟” / “40 秒”: how long to wait, in words a user reads."""
+    seconds = max(1, math.ceil(seconds))
+    return f"{math.ceil(seconds / 60)} 分钟" if seconds > 60 else f"{seconds} 秒"
+
+
+def check_not_locked(user: User, now: datetime | None = None) -> None:
+    """Refuse while the account is locked, saying for how long."""
+    now = now or utcnow()
+    if user.signin_locked_until is not None and user.signin_locked_until > now:
+        left = (user.signin_locked_until - now).total_seconds()
+        raise SignInLocked(
+            f"该账号登录失败次数过多，已暂时锁定，请 {wait_text(left)}后再试；如需立即使用，请联系管理员重置密码。",
+            retry_after=math.ceil(left),
+        )
+
+
+def record_failed_signin(user: User, now: datetime | None = None) -> None:
+    """A wrong password or QR PIN for this account; LOCKOUT_THRESHOLD of them within LOCKOUT_WINDOW_MINUTES
+    lock it for LOCKOUT_MINUTES. Counted in SQL, so concurrent failures on any server all count."""
+    now = now or utcnow()
+    window_start = now - timedelta(minutes=_setting("LOCKOUT_WINDOW_MINUTES", 15))
+    stale = sa.or_(User.last_failed_signin_at.is_(None), User.last_failed_signin_at < window_start)
+    failures = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id)
+        .values(
+            failed_signins=sa.case((stale, 1), else_=User.failed_signins + 1),
+            last_failed_signin_at=now,
+        )
+        .returning(User.failed_signins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    values = {"failed_signins": failures, "last_failed_signin_at": now}
+    if failures >= _setting("LOCKOUT_THRESHOLD", 10):
+        values = {
+            "failed_signins": 0,
+            "last_failed_signin_at": None,
+            "signin_locked_until": now + timedelta(minutes=_setting("LOCKOUT_MINUTES", 15)),
+        }
+        db.session.execute(
+            sa.update(User)
+            .where(User.id == user.id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    for key, value in values.items():
+        set_committed_value(user, key, value)
+
+
+def record_successful_signin(user: User, now: datetime | None = None) -> None:
+    _clear_lockout(user)
+    user.last_login_at = now or utcnow()
+
+
+def _clear_lockout(user: User) -> None:
+    user.failed_signins = 0
+    user.last_failed_signin_at = None
+    user.signin_locked_until = None
+
+
+# ---- passwords and sessions (every user; admins within R-ROLE-1 scope)
+
+
+def can_manage_account(actor: User, user: User) -> bool:
+    """R-ROLE-1: city admins manage every account; a district admin the school admins and judges of its
+    district; nobody else another person's account."""
+    if actor.role == Role.CITY_ADMIN:
+        return True
+    if actor.role != Role.DISTRICT_ADMIN or user.role not in (Role.SCHOOL_ADMIN, Role.JUDGE):
+        return False
+    home = user.school.district_id if user.school is not None else user.district_id
+    return home is not None and home == actor.district_id
+
+
+def _check_new_password(password: str | None, field: str = "new_password") -> str:
+    if not password or len(password) < 8:
+        raise DomainError("新密码至少8位。", field=field)
+    if len(password) > 128:
+        raise DomainError("新密码最多128位。", field=field)
+    return password
+
+
+def change_own_password(user: User, current_password: str, new_password: str) -> None:
+    """修改密码: the current password is required; every other session of the user ends."""
+    if not user.check_password(current_password or ""):
+        raise DomainError("当前密码不正确。", field="current_password")
+    _check_new_password(new_password)
+    if user.check_password(new_password):
+        raise DomainError("新密码不能与当前密码相同。", field="new_password")
+    user.set_password(new_password, method=_hash_method())
+    db.session.flush()
+    audit.record(
+        user,
+        "user.password_change",
+        "user",
+        user.id,
+        f"账号 {user.username} 修改了自己的密码",
+        district_id=user.district_id,
+        school_id=user.school_id,
+    )
+
+
+def reset_password(actor: User, user: User, new_password: str) -> None:
+    """An admin in scope sets a new password; the user is signed out everywhere and unlocked."""
+    if not can_manage_account(actor, user):
+        raise NotAllowed("该账号不在您的管理范围内，不能重置其密码。")
+    _check_new_password(new_password)
+    user.set_password(new_password, method=_hash_method())
+    _clear_lockout(user)
+    db.session.flush()
+    audit.record(
+        actor,
+        "user.password_reset",
+        "user",
+        user.id,
+        f"重置账号 {user.username} 的密码",
+        district_id=user.district_id,
+        school_id=user.school_id,
+    )
+
+
+def force_sign_out(actor: User, user: User) -> None:
+    """强制下线: every session and remember-me cookie of the user stops working, on every server."""
+    if not can_manage_account(actor, user):
+        raise NotAllowed("该账号不在您的管理范围内，不能强制下线。")
+    user.end_sessions()
+    db.session.flush()
+    audit.record(
+        actor,
+        "user.force_sign_out",
+        "user",
+        user.id,
+        f"强制账号 {user.username} 下线",
+        district_id=user.district_id,
+        school_id=user.school_id,
+    )
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Logout: the session token changes, so copies of this session or remember-me cookie die too."""
+    user.end_sessions()
+    db.session.flush()
 
 
 def _check_scope_fields(role: Role, district: District | None, school: School | None) -> None:
@@ -95,7 +268,7 @@ def save_user(
     if user.active and not active and user.id == actor.id:
         raise DomainError("不能停用自己的账号。", field="active")
     if user.active != active:
-        user.session_nonce = (user.session_nonce or 0) + 1  # signs a deactivated user out everywhere
+        user.end_sessions()  # signs a deactivated user out everywhere
     user.active = active
     db.session.flush()
     audit.record(

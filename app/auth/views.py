@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, make_response, redirect, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, current_app, flash, make_response, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user, user_logged_in
 
 from app.auth import bp, services
-from app.auth.forms import LoginForm, UserForm
+from app.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, UserForm
 from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db, limiter, login_manager
@@ -22,13 +22,25 @@ from app.web.render import render_page_or_block
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    ident, _, nonce = user_id.partition(".")
-    if not ident.isdigit():
+    """Session and remember-me cookies carry ``id:token``; a rotated token ends them (one primary-key SELECT)."""
+    ident, _, token = user_id.partition(":")
+    if not ident.isdigit() or not token or len(ident) > 18:
         return None
     user = db.session.get(User, int(ident))
-    if user is None or str(user.session_nonce or 0) != (nonce or "0"):
+    if user is None or not user.has_session_token(token):
         return None
     return user
+
+
+# Flask-Login's own keys survive a sign-in; everything else the anonymous session held is dropped.
+_LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
+
+
+@user_logged_in.connect
+def _rotate_session(_app, user, **_extra) -> None:
+    """At every sign-in (password or QR code) the session starts afresh, with a new CSRF token."""
+    for key in [k for k in session if k not in _LOGIN_KEYS]:
+        session.pop(key)
 
 
 @login_manager.unauthorized_handler
@@ -64,12 +76,17 @@ def login():
         return redirect(url_for("dashboard.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.dashboard"), 303)
-        form.password.errors.append("用户名或密码错误。")
+        try:
+            user = services.authenticate(form.username.data, form.password.data)
+        except services.SignInLocked as locked:
+            db.session.rollback()
+            form.form_errors.append(locked.message)
+        else:
+            db.session.commit()  # a success, or a failure counted against the account
+            if user is not None:
+                login_user(user, remember=form.remember.data)
+                return redirect(_safe_next(request.args.get("next")) or url_for("dashboard.dashboard"), 303)
+            form.password.errors.append("用户名或密码错误。")
     status = 422 if request.method == "POST" else 200
     return render_page_or_block("auth/login.html", "login_form", status=status, form=form)
 
@@ -77,9 +94,36 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @roles_required()
 def logout():
+    """Ends this session and every copy of it (and of the remember-me cookie), on every server."""
+    services.sign_out_everywhere(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@roles_required()
+def change_password():
+    """修改密码 for every signed-in user; other sessions end, this one continues."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_own_password(user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            return render_page_or_block(
+                "auth/password.html", "password_form", status=error.status_code, form=form
+            )
+        db.session.commit()
+        remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        login_user(user, remember=remember)  # this device continues with the new token
+        flash("密码已修改；其他设备上的登录已失效。", "success")
+        return redirect(url_for("dashboard.dashboard"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_page_or_block("auth/password.html", "password_form", status=status, form=form)
 
 
 # ---- account administration (city admins: all; district admins: school admins and judges of their district)
@@ -135,6 +179,7 @@ def _user_in_scope(user_id: int) -> User:
 @roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 def edit_user(user_id: int | None = None):
     user = _user_in_scope(user_id) if user_id else None
+    may_manage = user is not None and services.can_manage_account(current_user, user)
     form = UserForm(obj=user) if request.method == "GET" and user else UserForm()
     if request.method == "GET" and user:
         form.role.data = user.role.value
@@ -156,11 +201,51 @@ def edit_user(user_id: int | None = None):
             db.session.rollback()
             show_domain_error(form, error)
             return render_page_or_block(
-                "auth/user_form.html", "user_form", status=error.status_code, form=form, user=user
+                "auth/user_form.html",
+                "user_form",
+                status=error.status_code,
+                form=form,
+                user=user,
+                may_manage_account=may_manage,
             )
         else:
             db.session.commit()
             flash(f"账号 {saved.username} 已保存。", "success")
             return redirect(url_for("auth.users"), 303)
     status = 422 if request.method == "POST" else 200
-    return render_page_or_block("auth/user_form.html", "user_form", status=status, form=form, user=user)
+    return render_page_or_block(
+        "auth/user_form.html", "user_form", status=status, form=form, user=user, may_manage_account=may_manage
+    )
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["GET", "POST"])
+@roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+def reset_password(user_id: int):
+    """An admin in scope (R-ROLE-1) sets a new password: the user is signed out everywhere."""
+    user = _user_in_scope(user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(current_user, user, form.new_password.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+            return render_page_or_block(
+                "auth/reset_password.html", "reset_form", status=error.status_code, form=form, user=user
+            )
+        db.session.commit()
+        flash(f"账号 {user.username} 的密码已重置，该账号在所有设备上的登录已失效。", "success")
+        return redirect(url_for("auth.edit_user", user_id=user.id), 303)
+    status = 422 if request.method == "POST" else 200
+    return render_page_or_block("auth/reset_password.html", "reset_form", status=status, form=form, user=user)
+
+
+@bp.route("/admin/users/<int:user_id>/sign-out", methods=["POST"])
+@roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
+def force_sign_out(user_id: int):
+    """强制下线: every session and remember-me cookie of the user stops working, on every server."""
+    user = _user_in_scope(user_id)
+    services.force_sign_out(current_user, user)
+    db.session.commit()
+    flash(f"账号 {user.username} 已在所有设备上下线。", "success")
+    return redirect(url_for("auth.edit_user", user_id=user.id), 303)

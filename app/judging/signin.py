@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import services as audit
+from app.auth import services as accounts
 from app.auth.models import User
 from app.errors import DomainError
 from app.extensions import db
@@ -97,9 +98,11 @@ def redeem(code: SignInCode, pin: str, now: datetime | None = None) -> User:
     """Check the PIN of a code from ``find_code``; on success the code is spent and the judge is returned
     (the view signs them in)."""
     check_usable(code, now)
+    accounts.check_not_locked(code.judge, now)  # per account, across codes and servers
     if not check_password_hash(code.pin_hash, (pin or "").strip()):
         code.attempts = SignInCode.attempts + 1  # in SQL: concurrent wrong PINs all count
         db.session.flush()
+        accounts.record_failed_signin(code.judge, now)
         left = MAX_ATTEMPTS - code.attempts
         raise DomainError(
             f"PIN 码不正确，还可以再试 {left} 次。" if left > 0 else "PIN 码多次错误，该签到码已失效。",
@@ -116,6 +119,7 @@ def redeem(code: SignInCode, pin: str, now: datetime | None = None) -> User:
     if not spent:
         raise DomainError("该签到码已使用过（每个签到码只能用一次），请向组织者索取新的签到码。")
     set_committed_value(code, "used_at", used_at)
+    accounts.record_successful_signin(code.judge, used_at)
     audit.record(
         code.judge,
         "judging.qr_signin",

@@ -11,6 +11,9 @@ The rule (its client half is the block "errors reach the screen" in static/js/ap
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -67,6 +70,28 @@ def render_error(status: int, message: str | None = None):
     return response
 
 
+def retry_after_seconds() -> int:
+    """Seconds until the limit that refused this request lets the client in again."""
+    from app.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def wait_text(seconds: int) -> str:
+    return f"{math.ceil(seconds / 60)} 分钟" if seconds > 60 else f"{seconds} 秒"
+
+
+def too_many_requests():
+    """429 in Chinese with how long to wait, shown where the user acted like every other error."""
+    seconds = retry_after_seconds()
+    response = render_error(429, f"尝试次数过多，请 {wait_text(seconds)}后再试。")
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -85,7 +110,7 @@ def register(app: Flask) -> None:
             else None
         )
         if code == 429:
-            description = "尝试次数过多，请稍后再试。"
+            return too_many_requests()
         return render_error(code, description)
 
     @app.errorhandler(Exception)
