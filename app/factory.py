@@ -70,13 +70,14 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from app.web import access, errors, templating
+    from app.web import access, errors, headers, templating
 
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)
 
     app.before_request(access.enforce_declared_access)
     errors.register(app)
+    headers.register(app)
     templating.register(app)
 
     from app import cli

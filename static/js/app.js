@@ -11,6 +11,37 @@
     setTimeout(function () { box.remove(); }, 6000);
   }
   window.saixuntong = { toast: toast };
+  // The behaviour inline on…= handlers used to carry: the CSP allows no inline script.
+  // data-ask on a form or submit button asks first (capture phase: before htmx sees the submit).
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) { return; }
+    if (target.closest("[data-print]")) {
+      event.preventDefault();
+      window.print();
+      return;
+    }
+    var button = target.closest("button[data-ask], input[type=submit][data-ask]");
+    if (button && !window.confirm(button.getAttribute("data-ask"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form instanceof HTMLFormElement && form.hasAttribute("data-ask") &&
+        !window.confirm(form.getAttribute("data-ask"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+  // data-autosubmit on a field: submitting its form when it changes (a filter select).
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field instanceof Element && field.hasAttribute("data-autosubmit") && field.form) {
+      field.form.requestSubmit();
+    }
+  });
   document.addEventListener("htmx:sendError", function () {
     toast("网络连接中断，操作未发送。请检查网络后重试。");
   });

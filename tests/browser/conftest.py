@@ -37,6 +37,28 @@ def _chromium() -> str | None:
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _wait_for_function_without_eval(page, expression, *, arg=None, timeout=None, polling=None):
+    """``Page.wait_for_function`` that works under the portal's CSP (no 'unsafe-eval').
+
+    Playwright's own version evaluates the predicate with ``eval`` inside the page, which the CSP refuses;
+    ``page.evaluate`` goes through the DevTools protocol, which the CSP does not govern.
+    """
+    import time
+
+    deadline = time.monotonic() + (timeout or 10_000) / 1000
+    interval = polling / 1000 if isinstance(polling, (int, float)) else 0.05
+    while True:
+        try:
+            if page.evaluate(expression, arg):
+                return True
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"wait_for_function timed out: {expression}")
+        time.sleep(interval)
+
+
 @pytest.fixture(scope="session")
 def browser():
     executable = _chromium()
@@ -46,7 +68,9 @@ def browser():
                 "chromium is required (REQUIRE_BROWSER=1) but not installed: apt-get install -y chromium"
             )
         pytest.skip("chromium not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Page, sync_playwright
+
+    Page.wait_for_function = _wait_for_function_without_eval
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
