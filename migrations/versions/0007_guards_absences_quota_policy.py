@@ -1,6 +1,6 @@
 """guards: competitors recorded absent/withdrawn per stage; the quota policy stored at freezing
 
-Revision ID: 0007_guards
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-02 01:30:00
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0007_guards"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """sessions: per-user session token, per-account sign-in lockout, shared rate-limit counters
 
-Revision ID: 0007_sessions
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 01:30:00
 
 ``users.session_token`` replaces the integer ``session_nonce``: it is part of every session and
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_sessions'
-down_revision = '0006'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
