@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from app.competitions.models import Group, Stage
 from app.extensions import db
 from app.judging.models import Appearance, FormItem, ItemScore, Panel, ScoreSheet, SheetStatus
-from app.judging.scoring import aggregate, item_points, rank_entries, round_score
+from app.judging.scoring import aggregate, item_points, rank_entries, round_score, weighted_total
 from app.rosters.models import Entry
 from app.rosters.queries import competitors_stmt
 
@@ -51,11 +51,10 @@ def sheet_totals(sheet_ids: Collection[int]) -> dict[int, Fraction]:
         .join(FormItem, FormItem.id == ItemScore.item_id)
         .where(ItemScore.sheet_id.in_(list(sheet_ids)))
     ).all()
-    totals: dict[int, Fraction] = {sid: Fraction(0) for sid in sheet_ids}
+    scores: dict[int, list[tuple]] = {sid: [] for sid in sheet_ids}
     for sheet_id, value, max_points, weight in rows:
-        if value is not None:
-            totals[sheet_id] += item_points(value, max_points, weight)
-    return totals
+        scores[sheet_id].append((value, max_points, weight))
+    return {sheet_id: weighted_total(rows_) for sheet_id, rows_ in scores.items()}
 
 
 def stage_results(
@@ -119,7 +118,10 @@ def stage_results(
                 ]
                 for i in items
             ]
-            totals = [sum(column) for column in zip(*per_item)]
+            totals = [
+                weighted_total([(values.get(i.id), i.max_points, i.weight) for i in items])
+                for values in entry_sheets.values()
+            ]
             result_aggregate = round_score(aggregate(totals, threshold))
             item_aggs = tuple(round_score(aggregate(points, threshold)) for points in per_item)
         scope = (row.group, row.subject_id if competition.rank_by_subject else None)

@@ -56,6 +56,16 @@ def weighted_total(scores: Sequence[tuple[Decimal | None, Decimal, Decimal]]) ->
     return sum((item_points(v, m, w) for v, m, w in scores if v is not None), Fraction(0))
 
 
+def judge_total(scores: Sequence[tuple[Decimal | None, Decimal, Decimal]]) -> Decimal:
+    """R-SCORE-1 as a judge reads it: :func:`weighted_total` rounded once, half up, to 0.01.
+
+    The tablet's live figure (static/js/judging.js) computes the same in integer hundredths.
+    Example: 60, 93.25, 63, 86.5 on 10/10/30/50 → 6 + 9.325 + 18.9 + 43.25 = 77.475 → 77.48
+    (JavaScript floats give 77.47499… → 77.47).
+    """
+    return round_score(weighted_total(scores))
+
+
 def parse_score(text: str | None, max_points: Decimal, item_name: str = "该项") -> Decimal | None:
     """A typed score → Decimal within 0..max with at most two decimals; blank → None (not yet scored)."""
     text = (text or "").strip().replace("，", ".").replace("。", ".")

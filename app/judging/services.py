@@ -37,10 +37,9 @@ from app.judging.scoring import (
     CENT,
     FINAL_ITEMS,
     PRELIMINARY_ITEMS,
+    judge_total,
     parse_score,
-    round_score,
     validate_form,
-    weighted_total,
 )
 from app.orgs.models import District, School
 from app.roles import Role
@@ -677,7 +676,7 @@ def sheet_snapshot(sheet: ScoreSheet, items: Sequence[FormItem]) -> dict[str, st
 def sheet_total(sheet: ScoreSheet, items: Sequence[FormItem]) -> Decimal:
     """A judge's total as shown (R-SCORE-1: rounded once, two decimals)."""
     by_item = {s.item_id: s.value for s in sheet.scores}
-    return round_score(weighted_total([(by_item.get(i.id), i.max_points, i.weight) for i in items]))
+    return judge_total([(by_item.get(i.id), i.max_points, i.weight) for i in items])
 
 
 def amend_sheet(sheet: ScoreSheet, raw: Mapping[str, str], *, reason: str, by: User) -> ScoreSheet:

@@ -241,12 +241,15 @@ def submit(appearance_id: int):
     """ "提交": saves the last values and locks the sheet (the page asked for confirmation first)."""
     appearance = services.judge_appearance(current_user, appearance_id)
     try:
-        services.submit_sheet(
+        sheet = services.submit_sheet(
             appearance, current_user, request.form, version=_version(), editor=request.form.get("editor")
         )
     except DomainError as error:
         return _sheet_refused(appearance, error)
+    status = _status_context(appearance, sheet)
     db.session.commit()
+    if wants_fragment():  # the tablet shows the locked state at once, from this answer
+        return render_page_or_block("judging/score.html", "sheet_status", **status)
     flash(f"{appearance.position} 号选手的评分已提交并锁定。", "success")
     return redirect(url_for("judging.score", appearance_id=appearance.id), 303)
 

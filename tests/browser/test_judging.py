@@ -3,6 +3,7 @@
 import os
 from decimal import Decimal as D
 
+import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
@@ -166,3 +167,161 @@ def test_two_tabs_of_one_judge_never_overwrite_each_other(live_server, tablet, c
     tab_a.wait_for_selector("#sheet-status .server-total")
     assert tab_a.locator(f"#item-{items[0]}").input_value() == "91"
     assert tab_a.locator(f"#item-{items[1]}").input_value() == ""  # the stale local values were dropped
+
+
+PORTRAIT = {"width": 768, "height": 1024}  # a tablet held upright
+
+
+@pytest.fixture
+def upright(browser):
+    context = browser.new_context(viewport=PORTRAIT, locale="zh-CN", has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def _server_total(page, figure):
+    page.wait_for_function(
+        "document.querySelector('#sheet-status .server-total') && "
+        f"document.querySelector('#sheet-status .server-total').textContent === '{figure}'"
+    )
+
+
+def test_r_score_2_offline_submit_is_never_sent_by_itself_after_reconnecting(live_server, upright, city):
+    """R-SCORE-2: tapping 提交评分 offline queues nothing but the save; back online the values are
+    saved and the judge is asked again; only a confirmed tap submits, and the lock shows at once."""
+    s = preliminary_panel(city)
+    items = [i.id for i in s.panel.form.items]
+    page = upright
+    dialogs = []
+
+    def on_dialog(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    sign_in(page, live_server, "judge")
+    page.goto(f"{live_server}/judging/score/{s.appearance(0).id}")
+    for item, value in zip(items, ["90", "85", "88", "86"]):
+        page.fill(f"#item-{item}", value)
+    page.locator(f"#item-{items[3]}").blur()
+    _server_total(page, "86.90")
+
+    page.context.set_offline(True)
+    page.fill(f"#item-{items[3]}", "86.5")
+    page.locator(f"#item-{items[3]}").blur()
+    page.wait_for_selector("#sheet-unsent:not([hidden])")
+    page.click("#submit-sheet")
+    assert "评分未提交" in page.locator("#sheet-notice").inner_text()
+    assert dialogs == []  # nothing to confirm while it cannot be sent
+
+    page.context.set_offline(False)
+    _server_total(page, "87.15")  # the queued action was the save
+    page.wait_for_function("document.querySelector('#sheet-notice').textContent.indexOf('再次点击') >= 0")
+    page.wait_for_timeout(1500)
+    sheet, stored = _stored(items)
+    assert sheet.status == SheetStatus.DRAFT and stored[3] == D("86.5")
+    assert dialogs == [] and "尚未提交" in page.locator("#sheet-notice").inner_text()
+    assert page.locator(".sheet-form.locked").count() == 0
+
+    # asked again: a dismissed confirmation submits nothing either
+    page.click("#submit-sheet")
+    assert len(dialogs) == 1 and "确认提交" in dialogs[0]
+    page.wait_for_timeout(500)
+    assert _stored(items)[0].status == SheetStatus.DRAFT
+
+    # confirmed: submitted, and the page is locked at once, without a reload
+    page.evaluate("window.__same_page = true")
+    page.remove_listener("dialog", on_dialog)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#submit-sheet")
+    page.wait_for_selector(".sheet-form.locked")
+    page.wait_for_selector("#sheet-status.locked")
+    assert page.evaluate("window.__same_page === true")
+    assert all(page.locator(f"#item-{item}").is_disabled() for item in items)
+    assert page.locator("#submit-sheet").count() == 0 and page.locator(".locked-banner").is_visible()
+    assert "已提交" in page.locator("#sheet-status").inner_text()
+    sheet, stored = _stored(items)
+    assert sheet.status == SheetStatus.SUBMITTED and stored == [D("90"), D("85"), D("88"), D("86.5")]
+
+
+def test_r_score_1_score_above_the_maximum_says_why_and_is_not_being_saved(live_server, upright, city):
+    """R-SCORE-1/2: 120 of 100 turns the row red with the reason; the other items are still saved;
+    the bar never shows "✓ 已保存" beside unsaved items."""
+    s = preliminary_panel(city)
+    items = [i.id for i in s.panel.form.items]
+    page = upright
+    sign_in(page, live_server, "judge")
+    page.goto(f"{live_server}/judging/score/{s.appearance(0).id}")
+    page.fill(f"#item-{items[0]}", "90")
+    page.locator(f"#item-{items[0]}").blur()
+    _server_total(page, "9.00")
+
+    page.fill(f"#item-{items[1]}", "120")
+    page.locator(f"#item-{items[1]}").blur()
+    row = page.locator(".item-row").nth(1)
+    page.wait_for_selector(".item-row.invalid .row-error:not([hidden])")
+    assert "invalid" in row.get_attribute("class")
+    assert row.locator(".row-error").inner_text() == "超过满分 100"
+    page.fill(f"#item-{items[2]}", "80")  # the others still save
+    page.locator(f"#item-{items[2]}").blur()
+    _server_total(page, "33.00")
+    page.wait_for_timeout(1000)
+    bar = page.locator("#sheet-unsent").inner_text()
+    assert "正在保存" not in bar and "有误" in bar
+    assert not page.locator("#sheet-status .saved-line").is_visible()
+    assert page.locator("#live-total").inner_text() == "33.00"  # the bad value counts for nothing
+    assert _stored(items)[1] == [D("90"), None, D("80"), None]
+
+    # fixed: saved, and only then "✓ 已保存"
+    page.fill(f"#item-{items[1]}", "100")
+    page.locator(f"#item-{items[1]}").blur()
+    _server_total(page, "43.00")
+    page.wait_for_selector("#sheet-unsent", state="hidden")
+    assert page.locator("#sheet-status .saved-line").is_visible()
+    assert not page.locator(".row-error").first.is_visible()
+
+    # offline with an unsaved value: "有 1 项未保存" and no "✓ 已保存" beside it
+    page.context.set_offline(True)
+    page.fill(f"#item-{items[3]}", "50")
+    page.locator(f"#item-{items[3]}").blur()
+    page.wait_for_function(
+        "document.querySelector('#sheet-unsent').textContent.indexOf('有 1 项未保存') === 0"
+    )
+    assert not page.locator("#sheet-status .saved-line").is_visible()
+    page.context.set_offline(False)
+
+
+def test_r_score_1_live_total_is_exact_where_javascript_floats_round_wrong(live_server, upright, city):
+    """R-SCORE-1: 60, 93.25, 63, 86.5 on 10/10/30/50 is exactly 77.475 → 77.48; float arithmetic
+    gives 77.47499… → 77.47. The tablet's live figure and the server's agree on 77.48."""
+    s = preliminary_panel(city)
+    items = [i.id for i in s.panel.form.items]
+    page = upright
+    sign_in(page, live_server, "judge")
+    page.goto(f"{live_server}/judging/score/{s.appearance(0).id}")
+    naive = page.evaluate(
+        "(Math.round((60 / 100 * 10 + 93.25 / 100 * 10 + 63 / 100 * 30 + 86.5 / 100 * 50) * 100) / 100).toFixed(2)"
+    )
+    assert naive == "77.47"  # the trap
+    assert (
+        page.evaluate(
+            "window.saixuntong.judgeTotal([['60','100','10'],['93.25','100','10'],['63','100','30'],['86.5','100','50']])"
+        )
+        == "77.48"
+    )
+    assert (
+        page.evaluate("window.saixuntong.judgeTotal([['10','30','10'],['20','30','10'],['','100','80']])")
+        == "10.00"
+    )
+    assert page.evaluate("window.saixuntong.judgeTotal([['10','30','10']])") == "3.33"
+    page.context.set_offline(True)  # the live figure alone, before the server answers
+    for item, value in zip(items, ["60", "93.25", "63", "86.5"]):
+        page.fill(f"#item-{item}", value)
+    page.locator(f"#item-{items[3]}").blur()
+    assert page.locator("#live-total").inner_text() == "77.48"
+    assert page.locator(".item-row").nth(1).locator(".points").inner_text() == "9.33"  # 9.325 half up
+    page.context.set_offline(False)
+    _server_total(page, "77.48")
+    assert page.locator("#live-total").inner_text() == "77.48"

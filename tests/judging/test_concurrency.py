@@ -84,8 +84,8 @@ def test_hundred_judges_submit_at_once(city, app, f):
             jobs.append((judge.get_id(), url, {**form, "editor": f"{judge.id}{device}"}))
     results, errors = _all_at_once(app, jobs)
     assert errors == []
-    # one device of each judge wins (303), the other is told the sheet is already locked (409)
-    assert sorted(status for _, _, status in results) == [303] * JUDGES + [409] * JUDGES
+    # one device of each judge wins (200, the locked status area), the other is told the sheet is already locked (409)
+    assert sorted(status for _, _, status in results) == [200] * JUDGES + [409] * JUDGES
     sheets = db.session.scalars(sa.select(ScoreSheet)).all()
     assert len(sheets) == JUDGES and {s.judge_id for s in sheets} == set(expected)
     assert all(s.status == SheetStatus.SUBMITTED for s in sheets)

@@ -10,6 +10,7 @@ from app.judging.scoring import (
     FINAL_ITEMS,
     PRELIMINARY_ITEMS,
     aggregate,
+    judge_total,
     parse_score,
     rank_entries,
     round_score,
@@ -57,6 +58,23 @@ class TestWeightedTotal:
 
     def test_full_marks_is_100(self):
         assert round_score(total("100", "100", "100", "100")) == D("100.00")
+
+    def test_judge_total_where_float_arithmetic_rounds_the_other_way(self):
+        """R-SCORE-1: 6 + 9.325 + 18.9 + 43.25 = 77.475 exactly → 77.48 (floats: 77.4749… → 77.47);
+        the tablet's live figure (judging.js) must give the same, see tests/browser/test_judging.py."""
+        scores = [(D(v), m, w) for v, (m, w) in zip(("60", "93.25", "63", "86.5"), PRELIM)]
+        assert weighted_total(scores) == Fraction("77.475")
+        assert judge_total(scores) == D("77.48")
+        assert round(60 / 100 * 10 + 93.25 / 100 * 10 + 63 / 100 * 30 + 86.5 / 100 * 50, 2) == 77.47
+        assert judge_total(
+            [
+                (D("22"), *PRELIM[0]),
+                (D("93.25"), *PRELIM[1]),
+                (D("10.25"), *PRELIM[2]),
+                (D("41.75"), *PRELIM[3]),
+            ]
+        ) == D("35.48")  # 35.475
+        assert judge_total([(D("10"), D("30"), D("10")), (None, D("100"), D("90"))]) == D("3.33")
 
     def test_default_forms_sum_to_100(self):
         assert sum(w for _, w, _ in PRELIMINARY_ITEMS) == 100

@@ -143,6 +143,20 @@ class TestJudgeFlow:
             D("86.5"),
         ]
 
+    def test_r_score_2_htmx_submit_answers_the_locked_status_at_once(self, city, client, login):
+        """R-SCORE-2: the tablet's submit gets the locked status area back (no redirect, no flash left over)."""
+        s = preliminary_panel(city)
+        login(city.judge)
+        a = s.appearance(0)
+        r = client.post(
+            f"/judging/score/{a.id}/submit", data=_form(s, "60", "93.25", "63", "86.5"), headers=HX
+        )
+        html = r.get_data(as_text=True)
+        assert r.status_code == 200 and html.lstrip().startswith('<div id="sheet-status"')
+        assert 'data-locked="true"' in html and "已提交" in html and "77.48" in html
+        assert db.session.scalar(sa.select(ScoreSheet.status)) == SheetStatus.SUBMITTED
+        assert "已提交并锁定" not in client.get("/judging/my").get_data(as_text=True)
+
     def test_submit_incomplete_is_refused_and_nothing_locked(self, city, client, login):
         s = preliminary_panel(city)
         login(city.judge)
