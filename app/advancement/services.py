@@ -511,6 +511,7 @@ class Candidate:
     rank: int | None
     nominated: bool
     advanced: AdvanceRoute | None
+    provisional: bool = False  # R-SCORE-3: not every judge of the panel has submitted yet (暂定)
 
 
 def candidates(
@@ -541,21 +542,25 @@ def candidates(
     ).all()
     if results is None:
         results = source_results(unit.stage, [e.id for e, _, _ in rows]) if ranked else {}
-    out = [
-        Candidate(e, *results.get(e.id, (None, None)), bool(nominated), route) for e, nominated, route in rows
-    ]
+    out = []
+    for e, nominated, route in rows:
+        aggregate, rank, *provisional = results.get(e.id, (None, None))
+        out.append(
+            Candidate(e, aggregate, rank, bool(nominated), route, bool(provisional and provisional[0]))
+        )
     out.sort(key=lambda c: (c.aggregate is None, -(c.aggregate or 0), c.rank or 0, c.entry.entrant_number))
     return out
 
 
 def source_results(
     stage: Stage, entry_ids: Sequence[int] | None = None
-) -> dict[int, tuple[Decimal | None, int | None]]:
-    """Aggregate and rank (R-SCORE-3, R-RANK-1) of the competitors (all, or ``entry_ids``) of the stage ``stage`` draws from."""
+) -> dict[int, tuple[Decimal | None, int | None, bool]]:
+    """Aggregate, rank and provisional flag (R-SCORE-3, R-RANK-1) of the competitors (all, or ``entry_ids``) of the stage ``stage`` draws from."""
     if entry_ids is not None and not entry_ids:
         return {}
     return {
-        r.entry_id: (r.aggregate, r.rank) for r in stage_results(source_stage(stage), entry_ids=entry_ids)
+        r.entry_id: (r.aggregate, r.rank, r.provisional)
+        for r in stage_results(source_stage(stage), entry_ids=entry_ids)
     }
 
 

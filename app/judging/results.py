@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from app.competitions.models import Group, Stage
 from app.extensions import db
-from app.judging.models import Appearance, FormItem, ItemScore, Panel, ScoreSheet, SheetStatus
+from app.judging.models import Appearance, FormItem, ItemScore, Panel, PanelJudge, ScoreSheet, SheetStatus
 from app.judging.scoring import aggregate, item_points, rank_entries, round_score, weighted_total
 from app.rosters.models import Entry
 from app.rosters.queries import competitors_stmt
@@ -35,6 +35,8 @@ class EntryResult:
     subject_id: int
     sheets_submitted: int
     item_aggregates: tuple[Decimal, ...]  # per item, highest weight first — the tie-break keys
+    # R-SCORE-3: an aggregate exists but not every judge of the panel has submitted for this teacher (暂定)
+    provisional: bool = False
 
 
 def ordered_items(items: Collection[FormItem]) -> list[FormItem]:
@@ -62,6 +64,9 @@ def stage_results(
 ) -> list[EntryResult]:
     """R-SCORE-3 aggregates and R-RANK-1 ranks of every competitor of ``stage`` (three queries).
 
+    An aggregate is ``provisional`` (暂定, R-SCORE-3) until every judge of the teacher's panel has
+    submitted: 3 of 5 sheets give a figure, marked provisional; 5 of 5 give the final one.
+
     Ranks are computed over the whole stage even when ``entry_ids`` narrows the rows returned. With
     ``ranked=False`` only the rows of ``entry_ids`` are read and ``rank`` stays None: an aggregate
     costs the same in a city of 30,000 as in one school (the room display polls for it every 3 s).
@@ -72,8 +77,16 @@ def stage_results(
     if only is not None:
         base_stmt = base_stmt.where(Entry.id.in_(only))
     base = base_stmt.subquery()
+    judges = sa.select(sa.func.count(PanelJudge.id)).where(PanelJudge.panel_id == Panel.id).scalar_subquery()
     competitors = db.session.execute(
-        sa.select(base.c.id, base.c.group, base.c.subject_id, Appearance.panel_id, Panel.form_id)
+        sa.select(
+            base.c.id,
+            base.c.group,
+            base.c.subject_id,
+            Appearance.panel_id,
+            Panel.form_id,
+            judges.label("judges"),
+        )
         .select_from(base)
         .outerjoin(Appearance, sa.and_(Appearance.entry_id == base.c.id, Appearance.stage_id == stage.id))
         .outerjoin(Panel, Panel.id == Appearance.panel_id)
@@ -128,7 +141,14 @@ def stage_results(
         computed.append(
             (
                 EntryResult(
-                    row.id, result_aggregate, None, row.group, row.subject_id, len(entry_sheets), item_aggs
+                    row.id,
+                    result_aggregate,
+                    None,
+                    row.group,
+                    row.subject_id,
+                    len(entry_sheets),
+                    item_aggs,
+                    result_aggregate is not None and len(entry_sheets) < (row.judges or 0),
                 ),
                 scope,
             )
@@ -150,6 +170,7 @@ def stage_results(
             r.subject_id,
             r.sheets_submitted,
             r.item_aggregates,
+            r.provisional,
         )
         for r, _ in computed
         if wanted is None or r.entry_id in wanted

@@ -33,6 +33,7 @@ from app.judging.models import (
     ScoreSheet,
     SheetStatus,
 )
+from app.judging.results import stage_results
 from app.judging.scoring import (
     CENT,
     FINAL_ITEMS,
@@ -717,6 +718,15 @@ def amend_sheet(sheet: ScoreSheet, raw: Mapping[str, str], *, reason: str, by: U
         **audit_scope(panel),
     )
     return sheet
+
+
+def final_aggregate(stage: Stage, entry_id: int) -> Decimal | None:
+    """R-X-3 with R-SCORE-3: the aggregate a room display may announce — only once every judge of the
+    panel has submitted (never a provisional 暂定 figure), else None."""
+    result = next(iter(stage_results(stage, entry_ids=[entry_id], ranked=False)), None)
+    if result is None or result.provisional:
+        return None
+    return result.aggregate
 
 
 def new_editor_token() -> str:

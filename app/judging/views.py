@@ -323,23 +323,13 @@ def display(panel_id: int):
     panel = db.session.get(Panel, panel_id)
     if panel is None or not panel.stage.live_display:
         abort(404)
+    finished = panel.status == PanelStatus.CLOSED
     current = next((a for a in panel.appearances if a.position == panel.current_position), None)
     shown_score = None
-    if current is not None and panel.stage.announce_scores:
-        submitted = db.session.scalar(
-            sa.select(sa.func.count(ScoreSheet.id)).where(
-                ScoreSheet.panel_id == panel.id,
-                ScoreSheet.entry_id == current.entry_id,
-                ScoreSheet.status == SheetStatus.SUBMITTED,
-            )
-        )
-        if submitted >= max(len(panel.judges), 1):
-            shown_score = next(
-                (r.aggregate for r in stage_results(panel.stage, entry_ids=[current.entry_id], ranked=False)),
-                None,
-            )
+    if current is not None and not finished and panel.stage.announce_scores:
+        shown_score = services.final_aggregate(panel.stage, current.entry_id)
     return render_page_or_block(
-        "judging/display.html", "board", panel=panel, current=current, score=shown_score
+        "judging/display.html", "board", panel=panel, current=current, score=shown_score, finished=finished
     )
 
 
