@@ -96,6 +96,19 @@ class Panel(db.Model):
         back_populates="panel", order_by="Appearance.position", cascade="all, delete-orphan"
     )
 
+    # states as booleans, for templates (which never compare enum values to literals)
+    @property
+    def is_setup(self) -> bool:
+        return self.status == PanelStatus.SETUP
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PanelStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == PanelStatus.CLOSED
+
 
 class PanelJudge(db.Model):
     __tablename__ = "panel_judges"
@@ -160,6 +173,10 @@ class ScoreSheet(db.Model):
     judge: Mapped[User] = relationship()
     entry: Mapped[Entry] = relationship()
     scores: Mapped[list["ItemScore"]] = relationship(back_populates="sheet", cascade="all, delete-orphan")
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == SheetStatus.SUBMITTED
 
 
 class ItemScore(db.Model):

@@ -38,8 +38,11 @@ from app.judging.scoring import (
     CENT,
     FINAL_ITEMS,
     PRELIMINARY_ITEMS,
+    item_points,
     judge_total,
+    parse_decimal,
     parse_score,
+    round_score,
     validate_form,
 )
 from app.orgs.models import District, School
@@ -101,6 +104,14 @@ def _own_form(stage: Stage, school_id: int) -> ScoreForm | None:
     return db.session.scalar(
         sa.select(ScoreForm).where(ScoreForm.stage_id == stage.id, ScoreForm.owner_school_id == school_id)
     )
+
+
+def parse_form_rows(rows: Sequence[tuple[str, str, str]]) -> list[tuple[str, Decimal, Decimal]]:
+    """R-FORM-1: typed (name, weight, max points) rows → numbers; a blank maximum means 100."""
+    return [
+        (n, parse_decimal(w, f"「{n}」的权重"), parse_decimal(m or "100", f"「{n}」的满分"))
+        for n, w, m in rows
+    ]
 
 
 def save_school_form(
@@ -672,6 +683,16 @@ def sheet_snapshot(sheet: ScoreSheet, items: Sequence[FormItem]) -> dict[str, st
     }
     snap["总分"] = str(sheet_total(sheet, items))
     return snap
+
+
+def typed_points(text: str | None, item: FormItem) -> Decimal | str:
+    """An item's weighted points (R-SCORE-1 term) for a typed value as shown beside it; "—" while blank
+    or not a valid score."""
+    try:
+        value = parse_score(text, item.max_points)
+    except DomainError:
+        value = None
+    return "—" if value is None else round_score(item_points(value, item.max_points, item.weight))
 
 
 def sheet_total(sheet: ScoreSheet, items: Sequence[FormItem]) -> Decimal:

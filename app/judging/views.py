@@ -6,7 +6,6 @@ Thin: load → check role and scope → call a service → commit once → rende
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from decimal import Decimal
 
 import segno
@@ -16,21 +15,27 @@ from flask_login import current_user, login_user
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.competitions.models import Competition, Group, Stage, StageKind, Subject
+from app.competitions.models import Competition, Group, Stage, Subject
 from app.draws import services as draw_store
 from app.draws.models import Draw
 from app.draws.views import confirmation_page
 from app.errors import DomainError, NotAllowed
 from app.extensions import db, limiter
-from app.judging import bp, services, signin
+from app.judging import bp, queries, services, signin
+from app.judging.forms import (
+    AmendForm,
+    AssignJudgeForm,
+    CurrentForm,
+    PanelCreateForm,
+    PanelStatusForm,
+    PinForm,
+    SchoolFormForm,
+    SheetForm,
+)
 from app.judging.models import Appearance, Panel, PanelJudge, PanelStatus, ScoreForm, ScoreSheet, SheetStatus
-from app.judging.results import EntryResult, sheet_totals, stage_results
+from app.judging.results import EntryResult
 from app.judging.scoring import (
     CENT,
-    item_points,
-    judge_spread,
-    parse_decimal,
-    parse_score,
     round_score,
     score_text,
 )
@@ -62,50 +67,7 @@ def _cents_filter(value, signed: bool = False) -> str:
 @roles_required(Role.JUDGE)
 def my_panels():
     """R-SCORE-2: a judge's home — their panels and, per panel, the queue in order of appearance with status."""
-    panels = db.session.scalars(
-        sa.select(Panel)
-        .join(PanelJudge, PanelJudge.panel_id == Panel.id)
-        .where(PanelJudge.user_id == current_user.id)
-        .options(
-            selectinload(Panel.appearances).selectinload(Appearance.entry).selectinload(Entry.school),
-            selectinload(Panel.stage),
-            selectinload(Panel.subject),
-            selectinload(Panel.judges),
-            selectinload(Panel.unit_school),
-        )
-        .order_by(Panel.id)
-    ).all()
-    # a panel head also sees the submitted sheets of the others, to amend one when needed (R-SCORE-2)
-    headed = [p.id for p in panels if p.status == PanelStatus.OPEN and services.is_head(current_user, p)]
-    others = sa.and_(ScoreSheet.panel_id.in_(headed), ScoreSheet.status == SheetStatus.SUBMITTED)
-    sheets: dict[tuple[int, int], ScoreSheet] = {}
-    submitted: dict[int, list[int]] = defaultdict(list)
-    panel_sheets: dict[tuple[int, int], list[ScoreSheet]] = defaultdict(list)
-    for s in db.session.scalars(
-        sa.select(ScoreSheet)
-        .where(sa.or_(ScoreSheet.judge_id == current_user.id, others))
-        .options(selectinload(ScoreSheet.judge))
-        .order_by(ScoreSheet.judge_id)
-    ):
-        if s.judge_id != current_user.id:
-            panel_sheets[(s.panel_id, s.entry_id)].append(s)
-            continue
-        sheets[(s.panel_id, s.entry_id)] = s
-        if s.status == SheetStatus.SUBMITTED:
-            submitted[s.panel_id].append(s.entry_id)
-    panels = sorted(panels, key=lambda p: (p.status != PanelStatus.OPEN, p.id))
-    who = {a.entry_id: services.identity_for_judge(a.entry, p.stage) for p in panels for a in p.appearances}
-    venues = {p.id: services.venue_for_judge(p) for p in panels}
-    return render_page_or_block(
-        "judging/my_panels.html",
-        "queue",
-        panels=panels,
-        sheets=sheets,
-        submitted=submitted,
-        panel_sheets=panel_sheets,
-        who=who,
-        venues=venues,
-    )
+    return render_page_or_block("judging/my_panels.html", "queue", queue=queries.judge_queue(current_user))
 
 
 def _status_context(
@@ -136,15 +98,6 @@ def _status_context(
     }
 
 
-def _typed_points(text: str | None, item) -> Decimal | str:
-    """An item's weighted points for a typed value as shown beside it; "—" while blank or not a valid score."""
-    try:
-        value = parse_score(text, item.max_points)
-    except DomainError:
-        value = None
-    return "—" if value is None else round_score(item_points(value, item.max_points, item.weight))
-
-
 def _score_context(
     appearance: Appearance,
     *,
@@ -165,9 +118,10 @@ def _score_context(
         shown.update({k: v for k, v in typed.items() if k in shown})
     ordered = sorted((a for a in panel.appearances if a.position is not None), key=lambda a: a.position)
     index = next((n for n, a in enumerate(ordered) if a.id == appearance.id), 0)
-    points = {item.id: _typed_points(shown.get(f"item-{item.id}"), item) for item in items}
+    points = {item.id: services.typed_points(shown.get(f"item-{item.id}"), item) for item in items}
     return dict(
         status,
+        frozen=status["locked"] or not panel.is_open,
         appearance=appearance,
         panel=panel,
         stage=panel.stage,
@@ -191,9 +145,10 @@ def score(appearance_id: int):
     """One teacher per screen. POST is the no-JavaScript save (autosave does the same via htmx)."""
     appearance = services.judge_appearance(current_user, appearance_id)
     if request.method == "POST":
+        form = SheetForm()
         try:
             services.save_sheet(
-                appearance, current_user, request.form, version=_version(), editor=request.form.get("editor")
+                appearance, current_user, form.scores, version=form.expected_version, editor=form.editor.data
             )
         except DomainError as error:
             return _sheet_refused(appearance, error)
@@ -203,16 +158,13 @@ def score(appearance_id: int):
     return render_page_or_block("judging/score.html", "sheet_status", **_score_context(appearance))
 
 
-def _version() -> int | None:
-    raw = request.form.get("version", "")
-    return int(raw) if raw.isdigit() else None
-
-
 def _sheet_refused(appearance, error: DomainError):
     """A refused save or submit changes nothing; the status area says why (409: another device saved first)."""
     db.session.rollback()
+    form = SheetForm()
+    typed = {**form.scores, "version": form.version.data or ""}
     ctx = _score_context(
-        appearance, typed=request.form, error=error.message, conflict=error.status_code == 409, state="error"
+        appearance, typed=typed, error=error.message, conflict=error.status_code == 409, state="error"
     )
     return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
 
@@ -222,9 +174,10 @@ def _sheet_refused(appearance, error: DomainError):
 def autosave(appearance_id: int):
     """R-SCORE-2 autosave: answers only the status area (server total, saved values, new version)."""
     appearance = services.judge_appearance(current_user, appearance_id)
+    form = SheetForm()
     try:
         sheet = services.save_sheet(
-            appearance, current_user, request.form, version=_version(), editor=request.form.get("editor")
+            appearance, current_user, form.scores, version=form.expected_version, editor=form.editor.data
         )
     except DomainError as error:
         return _sheet_refused(appearance, error)
@@ -240,9 +193,10 @@ def autosave(appearance_id: int):
 def submit(appearance_id: int):
     """ "提交": saves the last values and locks the sheet (the page asked for confirmation first)."""
     appearance = services.judge_appearance(current_user, appearance_id)
+    form = SheetForm()
     try:
         sheet = services.submit_sheet(
-            appearance, current_user, request.form, version=_version(), editor=request.form.get("editor")
+            appearance, current_user, form.scores, version=form.expected_version, editor=form.editor.data
         )
     except DomainError as error:
         return _sheet_refused(appearance, error)
@@ -275,7 +229,7 @@ def qr_signin(token: str):
         )
     if request.method == "POST":
         try:
-            judge = signin.redeem(code, request.form.get("pin", ""))
+            judge = signin.redeem(code, PinForm().pin.data or "")
         except DomainError as exc:
             db.session.commit()  # the failed attempt counts
             error = exc.message
@@ -345,67 +299,6 @@ def _competition() -> Competition | None:
     )
 
 
-def _visible_panels(competition: Competition):
-    return db.session.scalars(
-        sa.select(Panel)
-        .join(Stage, Stage.id == Panel.stage_id)
-        .where(Stage.competition_id == competition.id, services.panels_scope_clause(current_user))
-        .options(
-            selectinload(Panel.stage),
-            selectinload(Panel.subject),
-            selectinload(Panel.unit_school),
-            selectinload(Panel.district),
-            selectinload(Panel.judges),
-            selectinload(Panel.appearances),
-        )
-        .order_by(Stage.position, Panel.id)
-    ).all()
-
-
-def _progress_counts(panel_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """panel → (submitted sheets, drafts), one aggregate query."""
-    rows = (
-        db.session.execute(
-            sa.select(ScoreSheet.panel_id, ScoreSheet.status, sa.func.count())
-            .where(ScoreSheet.panel_id.in_(panel_ids))
-            .group_by(ScoreSheet.panel_id, ScoreSheet.status)
-        ).all()
-        if panel_ids
-        else []
-    )
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for panel_id, status, n in rows:
-        counts[panel_id][0 if status == SheetStatus.SUBMITTED else 1] += n
-    return {k: (v[0], v[1]) for k, v in counts.items()}
-
-
-def _creatable(competition: Competition):
-    """What the current admin may create panels for: (stage, unit schools, districts)."""
-    options = []
-    for stage in competition.stages:
-        if stage.kind == StageKind.PRELIMINARY:
-            # R-ORG-2: central schools, township junior schools and any other school with no central school
-            units = db.session.scalars(
-                sa.select(School)
-                .where(
-                    School.central_school_id.is_(None),
-                    ~School.is_seat,
-                    current_user.school_scope_clause(),
-                )
-                .order_by(School.code)
-            ).all()
-            options.append((stage, [u for u in units if services.can_manage_unit(current_user, u)], []))
-        elif stage.kind == StageKind.SEMIFINAL and current_user.role in (
-            Role.CITY_ADMIN,
-            Role.DISTRICT_ADMIN,
-        ):
-            districts = db.session.scalars(sa.select(District).order_by(District.code)).all()
-            options.append((stage, [], [d for d in districts if current_user.can_manage_district(d.id)]))
-        elif stage.kind == StageKind.FINAL and current_user.role == Role.CITY_ADMIN:
-            options.append((stage, [], []))
-    return options
-
-
 @bp.route("/judging/")
 @roles_required(*ADMINS)
 def index():
@@ -421,14 +314,15 @@ def index():
             creatable=[],
             subjects=[],
             groups=list(Group),
+            own_form_stages=[],
         )
     order = {PanelStatus.OPEN: 0, PanelStatus.SETUP: 1, PanelStatus.CLOSED: 2}
     panels = sorted(
-        _visible_panels(competition), key=lambda p: (p.stage.position, order[p.status])
+        queries.visible_panels(competition, current_user), key=lambda p: (p.stage.position, order[p.status])
     )  # live first
-    counts = _progress_counts([p.id for p in panels])
+    counts = queries.progress_counts([p.id for p in panels])
     # the 15-second poll swaps only the rows: the create-panel form's options are not read for it
-    creatable = [] if wants_fragment() else _creatable(competition)
+    creatable = [] if wants_fragment() else queries.creatable(competition, current_user)
     return render_page_or_block(
         "judging/index.html",
         "panels",
@@ -438,6 +332,7 @@ def index():
         creatable=creatable,
         subjects=competition.subjects,
         groups=list(Group),
+        own_form_stages=queries.own_form_stages(competition, current_user),
     )
 
 
@@ -445,8 +340,8 @@ def index():
 @roles_required(*ADMINS)
 def index_xlsx():
     competition = _competition()
-    panels = _visible_panels(competition) if competition else []
-    counts = _progress_counts([p.id for p in panels])
+    panels = queries.visible_panels(competition, current_user) if competition else []
+    counts = queries.progress_counts([p.id for p in panels])
     rows = [
         (
             p.stage.label,
@@ -473,13 +368,15 @@ def index_xlsx():
 @bp.route("/judging/panels", methods=["POST"])
 @roles_required(*ADMINS)
 def panel_create():
-    stage = db.session.get(Stage, request.form.get("stage_id", type=int) or 0)
-    subject = db.session.get(Subject, request.form.get("subject_id", type=int) or 0)
-    group = Group.from_label(request.form.get("group", ""))
+    form = PanelCreateForm()
+    form.check()
+    stage = db.session.get(Stage, form.stage_id.data or 0)
+    subject = db.session.get(Subject, form.subject_id.data or 0)
+    group = Group.from_label(form.group.data or "")
     if stage is None or subject is None or group is None:
         raise DomainError("请选择阶段、学科和组别。")
-    unit = db.session.get(School, request.form.get("unit_school_id", type=int) or 0)
-    district = db.session.get(District, request.form.get("district_id", type=int) or 0)
+    unit = db.session.get(School, form.unit_school_id.data or 0)
+    district = db.session.get(District, form.district_id.data or 0)
     panel = services.create_panel(
         stage,
         subject,
@@ -487,8 +384,8 @@ def panel_create():
         by=current_user,
         unit_school=unit,
         district=district,
-        room=(request.form.get("room") or "").strip() or None,
-        name=(request.form.get("name") or "").strip() or None,
+        room=form.room.data or None,
+        name=form.name.data or None,
     )
     added = services.fill_panel(panel, by=current_user)
     db.session.commit()
@@ -512,21 +409,11 @@ def _managed_panel(panel_id: int, *options) -> Panel:
 
 
 def _panel_results(panel: Panel) -> dict[int, EntryResult]:
-    """R-SCORE-3 / R-RANK-1 results of the panel's competitors, ranked over the whole stage."""
-    return {
-        r.entry_id: r for r in stage_results(panel.stage, entry_ids=[a.entry_id for a in panel.appearances])
-    }
+    return queries.panel_results(panel)
 
 
 def _panel_grid(panel: Panel):
-    """Sheets of the panel by (judge, entry), their unrounded totals, and the spread per judge."""
-    sheets = db.session.scalars(sa.select(ScoreSheet).where(ScoreSheet.panel_id == panel.id)).all()
-    totals = sheet_totals([s.id for s in sheets])
-    grid = {(s.judge_id, s.entry_id): (s, round_score(totals[s.id])) for s in sheets}
-    spread = judge_spread(
-        {(s.judge_id, s.entry_id): totals[s.id] for s in sheets if s.status == SheetStatus.SUBMITTED}
-    )
-    return grid, spread
+    return queries.panel_grid(panel)
 
 
 @bp.route("/judging/panels/<int:panel_id>")
@@ -540,19 +427,10 @@ def panel(panel_id: int):
         "grid": grid,
         "spread": spread,
         "results": _panel_results(panel),
-        "ordered": sorted(
-            panel.appearances, key=lambda a: (a.position is None, a.position or 0, a.entry.entrant_number)
-        ),
+        "ordered": queries.ordered_appearances(panel),
     }
     if wants_fragment():  # the 10-second poll of the progress block reads nothing else
         return render_page_or_block("judging/panel.html", "progress", **progress)
-    candidates = db.session.scalars(
-        sa.select(User)
-        .where(User.role == Role.JUDGE, User.active)
-        .options(selectinload(User.school))
-        .order_by(User.display_name)
-    ).all()
-    assigned = {pj.user_id for pj in panel.judges}
     draw = db.session.get(Draw, panel.draw_id) if panel.draw_id else None
     return render_page_or_block(
         "judging/panel.html",
@@ -560,7 +438,7 @@ def panel(panel_id: int):
         **progress,
         draw=draw,
         conflicts=services.panel_conflicts(panel),
-        candidates=[u for u in candidates if u.id not in assigned],
+        candidates=queries.judge_candidates(panel),
         minimum=panel.stage.competition.panel_min_judges,
     )
 
@@ -635,10 +513,12 @@ def spread_xlsx(panel_id: int):
 @roles_required(*ADMINS)
 def panel_assign(panel_id: int):
     panel = _managed_panel(panel_id, *PANEL_ROWS)  # recusal (R-PANEL-1) reads every entry
-    judge = db.session.get(User, request.form.get("user_id", type=int) or 0)
+    form = AssignJudgeForm()
+    form.check()
+    judge = db.session.get(User, form.user_id.data or 0)
     if judge is None:
         raise DomainError("请选择评委。")
-    services.assign_judge(panel, judge, by=current_user, is_head=bool(request.form.get("is_head")))
+    services.assign_judge(panel, judge, by=current_user, is_head=form.is_head.data)
     db.session.commit()
     flash(f"评委{judge.display_name}已加入。", "success")
     return redirect(url_for("judging.panel", panel_id=panel.id), 303)
@@ -672,7 +552,7 @@ def panel_fill(panel_id: int):
 @roles_required(*ADMINS)
 def panel_status(panel_id: int):
     panel = _managed_panel(panel_id, *PANEL_ROWS)  # recusal (R-PANEL-1) reads every entry
-    status = PanelStatus.from_label(request.form.get("status", ""))
+    status = PanelStatus.from_label(PanelStatusForm().status.data or "")
     if status is None:
         abort(400)
     services.set_status(panel, status, by=current_user)
@@ -686,11 +566,11 @@ def panel_status(panel_id: int):
 def panel_current(panel_id: int):
     """R-X-3: switch the number on the room display (organiser or panel head)."""
     panel = services.panel_for(panel_id)
-    services.set_current(panel, request.form.get("position", type=int) or 0, by=current_user)
+    services.set_current(panel, CurrentForm().position.data or 0, by=current_user)
     db.session.commit()
     back = (
         url_for("judging.panel", panel_id=panel.id)
-        if current_user.role != Role.JUDGE
+        if services.can_manage_panel(current_user, panel)
         else url_for("judging.my_panels")
     )
     return redirect(back, 303)
@@ -748,9 +628,10 @@ def sheet(sheet_id: int):
     if not services.can_amend(current_user, panel):
         raise NotAllowed("您无权查看其他评委的评分表。")
     error = None
+    form = AmendForm()
     if request.method == "POST":
         try:
-            services.amend_sheet(sheet, request.form, reason=request.form.get("reason", ""), by=current_user)
+            services.amend_sheet(sheet, form.scores, reason=form.reason.data or "", by=current_user)
         except DomainError as exc:
             db.session.rollback()
             error = exc
@@ -771,7 +652,8 @@ def sheet(sheet_id: int):
         who=services.identity_for_judge(sheet.entry, sheet.panel.stage),
         total=services.sheet_total(sheet, sheet.panel.form.items),
         error=error.message if error else None,
-        typed=request.form,
+        typed=form.scores if request.method == "POST" else {},
+        amendable=sheet.is_submitted,
     )
 
 
@@ -789,14 +671,9 @@ def school_form(stage_id: int):
     form = services.form_for(stage, school.id)
     rows = [(i.name, score_text(i.weight), score_text(i.max_points)) for i in form.items]
     if request.method == "POST":
-        names, weights, maxes = (request.form.getlist(k) for k in ("name", "weight", "max_points"))
-        rows = [(n, w, m) for n, w, m in zip(names, weights, maxes) if n.strip() or w.strip()]
+        rows = SchoolFormForm().rows
         try:
-            parsed = [
-                (n, parse_decimal(w, f"「{n}」的权重"), parse_decimal(m or "100", f"「{n}」的满分"))
-                for n, w, m in rows
-            ]
-            services.save_school_form(stage, school, parsed, by=current_user)
+            services.save_school_form(stage, school, services.parse_form_rows(rows), by=current_user)
         except DomainError as exc:
             db.session.rollback()
             error = exc.message
