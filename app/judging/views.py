@@ -277,7 +277,7 @@ def display(panel_id: int):
     panel = db.session.get(Panel, panel_id)
     if panel is None or not panel.stage.live_display:
         abort(404)
-    finished = panel.status == PanelStatus.CLOSED
+    finished = panel.is_closed
     current = next((a for a in panel.appearances if a.position == panel.current_position), None)
     shown_score = None
     if current is not None and not finished and panel.stage.announce_scores:
@@ -297,6 +297,14 @@ def _competition() -> Competition | None:
     return db.session.scalar(
         sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc()).limit(1)
     )
+
+
+def _visible_panels(competition: Competition):
+    return queries.visible_panels(competition, current_user)
+
+
+def _progress_counts(panel_ids: list[int]) -> dict[int, tuple[int, int]]:
+    return queries.progress_counts(panel_ids)
 
 
 @bp.route("/judging/")
@@ -340,8 +348,8 @@ def index():
 @roles_required(*ADMINS)
 def index_xlsx():
     competition = _competition()
-    panels = queries.visible_panels(competition, current_user) if competition else []
-    counts = queries.progress_counts([p.id for p in panels])
+    panels = _visible_panels(competition) if competition else []
+    counts = _progress_counts([p.id for p in panels])
     rows = [
         (
             p.stage.label,
