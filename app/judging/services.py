@@ -11,7 +11,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import services as audit
@@ -532,6 +532,42 @@ def judge_appearance(user: User, appearance_id: int) -> Appearance:
     return row.Appearance
 
 
+def judge_sheet(user: User, appearance_id: int) -> tuple[Appearance, ScoreSheet | None]:
+    """The appearance a judge may score (as :func:`judge_appearance`) with their sheet and its scores,
+    in one round trip: autosave is the hottest path of the judging day."""
+    member = sa.exists().where(PanelJudge.panel_id == Appearance.panel_id, PanelJudge.user_id == user.id)
+    panel = joinedload(Appearance.panel)
+    sheet = aliased(ScoreSheet)
+    mine = sa.and_(
+        sheet.panel_id == Appearance.panel_id,
+        sheet.entry_id == Appearance.entry_id,
+        sheet.judge_id == user.id,
+    )
+    row = (
+        db.session.execute(
+            sa.select(Appearance, member.label("member"), sheet)
+            .outerjoin(sheet, mine)
+            .outerjoin(sheet.scores)
+            .where(Appearance.id == appearance_id)
+            .options(
+                panel.joinedload(Panel.form).joinedload(ScoreForm.items),
+                panel.joinedload(Panel.subject),
+                contains_eager(sheet.scores),
+            )
+        )
+        .unique()
+        .first()
+    )
+    if row is None:
+        raise NotFound("没有该选手。")
+    if not row.member:
+        raise NotAllowed("您不在该选手的评委组中。")
+    return row[0], row[2]
+
+
+_UNKNOWN = object()
+
+
 def find_sheet(panel_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None:
     return (
         db.session.scalars(
@@ -549,15 +585,16 @@ def find_sheet(panel_id: int, judge_id: int, entry_id: int) -> ScoreSheet | None
 
 
 def _get_or_create_sheet(
-    panel: Panel, judge: User, entry_id: int, editor: str | None
+    panel: Panel, judge: User, entry_id: int, editor: str | None, known=_UNKNOWN
 ) -> tuple[ScoreSheet, bool]:
     """The judge's sheet for this teacher, created on the first save.
 
     Two devices of one judge may both make the "first save" at once: INSERT … ON CONFLICT DO NOTHING
     lets the unique (panel, judge, entry) decide without an IntegrityError aborting the transaction;
-    the loser then goes through the version check like any other save.
+    the loser then goes through the version check like any other save. ``known``: the sheet as
+    :func:`judge_sheet` already read it (None: there was none then).
     """
-    sheet = find_sheet(panel.id, judge.id, entry_id)
+    sheet = find_sheet(panel.id, judge.id, entry_id) if known is _UNKNOWN else known
     if sheet is not None:
         return sheet, False
     dialect = db.session.get_bind().dialect.name
@@ -599,14 +636,20 @@ def parse_values(panel: Panel, raw: Mapping[str, str]) -> dict[int, Decimal | No
 
 
 def save_sheet(
-    appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None, editor: str | None
+    appearance: Appearance,
+    judge: User,
+    raw: Mapping[str, str],
+    *,
+    version: int | None,
+    editor: str | None,
+    sheet=_UNKNOWN,
 ) -> ScoreSheet:
     """R-SCORE-2 autosave of a draft. A stale ``version`` from another tab or device → SheetConflict."""
     panel = appearance.panel
     if panel.status != PanelStatus.OPEN:
         raise SheetConflict("该评委组当前不在评分中，分数未保存。")
     values = parse_values(panel, raw)
-    sheet, created = _get_or_create_sheet(panel, judge, appearance.entry_id, editor)
+    sheet, created = _get_or_create_sheet(panel, judge, appearance.entry_id, editor, sheet)
     if sheet.status == SheetStatus.SUBMITTED:
         raise SheetConflict("该评分表已提交并锁定，不能再修改；如需更正请联系评委组长。")
     if not created:
@@ -651,10 +694,16 @@ def _claim(sheet: ScoreSheet, version: int | None, editor: str | None) -> None:
 
 
 def submit_sheet(
-    appearance: Appearance, judge: User, raw: Mapping[str, str], *, version: int | None, editor: str | None
+    appearance: Appearance,
+    judge: User,
+    raw: Mapping[str, str],
+    *,
+    version: int | None,
+    editor: str | None,
+    sheet=_UNKNOWN,
 ) -> ScoreSheet:
     """R-SCORE-2 "提交": save the last values, require every item, lock; audited with the scores."""
-    sheet = save_sheet(appearance, judge, raw, version=version, editor=editor)
+    sheet = save_sheet(appearance, judge, raw, version=version, editor=editor, sheet=sheet)
     items = appearance.panel.form.items
     by_item = {s.item_id: s.value for s in sheet.scores}
     missing = [i.label_for(appearance.panel.subject) for i in items if by_item.get(i.id) is None]

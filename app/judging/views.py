@@ -173,11 +173,16 @@ def _sheet_refused(appearance, error: DomainError):
 @roles_required(Role.JUDGE)
 def autosave(appearance_id: int):
     """R-SCORE-2 autosave: answers only the status area (server total, saved values, new version)."""
-    appearance = services.judge_appearance(current_user, appearance_id)
+    appearance, sheet = services.judge_sheet(current_user, appearance_id)
     form = SheetForm()
     try:
         sheet = services.save_sheet(
-            appearance, current_user, form.scores, version=form.expected_version, editor=form.editor.data
+            appearance,
+            current_user,
+            form.scores,
+            version=form.expected_version,
+            editor=form.editor.data,
+            sheet=sheet,
         )
     except DomainError as error:
         return _sheet_refused(appearance, error)
@@ -192,11 +197,16 @@ def autosave(appearance_id: int):
 @roles_required(Role.JUDGE)
 def submit(appearance_id: int):
     """ "提交": saves the last values and locks the sheet (the page asked for confirmation first)."""
-    appearance = services.judge_appearance(current_user, appearance_id)
+    appearance, sheet = services.judge_sheet(current_user, appearance_id)
     form = SheetForm()
     try:
         sheet = services.submit_sheet(
-            appearance, current_user, form.scores, version=form.expected_version, editor=form.editor.data
+            appearance,
+            current_user,
+            form.scores,
+            version=form.expected_version,
+            editor=form.editor.data,
+            sheet=sheet,
         )
     except DomainError as error:
         return _sheet_refused(appearance, error)
