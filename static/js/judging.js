@@ -299,17 +299,18 @@
     }
     failed = status >= 500;  // a server hiccup is retried like a lost connection; 422 waits for the judge
   }
+  var answeredXhr = null;
   document.body.addEventListener("htmx:afterSwap", function (event) {
-    if (!event.target || event.target.id !== "sheet-status") return;
-    if (event.detail.xhr) record(event.detail.xhr);
+    if (!event.target || event.target.id !== "sheet-status" || !event.detail.xhr) return;
+    record(event.detail.xhr);
+    answeredXhr = event.detail.xhr;
     answered();
   });
   document.body.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.elt !== form || !event.detail.xhr || !event.detail.xhr.status) return;
-    var status = event.detail.xhr.status;
-    var swapped = (status >= 200 && status < 300 && status !== 204) || status === 409 || status === 422;
-    record(event.detail.xhr);
-    if (!swapped) answered();  // otherwise answered once the new status area is in place
+    var xhr = event.detail.xhr;
+    if (event.detail.elt !== form || !xhr || !xhr.status) return;
+    record(xhr);
+    if (answeredXhr !== xhr) answered();  // an answer not swapped into the status area (5xx, an alert)
   });
   window.addEventListener("online", function () {
     resend();
