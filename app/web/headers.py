@@ -10,8 +10,7 @@ or proxy cache.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response, request, session
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -35,10 +34,14 @@ def security_headers(response: Response) -> Response:
 
 
 def _private() -> bool:
-    """A response for a signed-in user (pages, fragments, xlsx and PDF downloads) is private."""
+    """A response for a signed-in user (pages, fragments, xlsx and PDF downloads) is private.
+
+    Read from the session, not from ``current_user``: after the view's commit the user row is expired,
+    and asking it would cost every autosave one more SELECT.
+    """
     if request.endpoint == "static":
         return False
-    return bool(current_user and current_user.is_authenticated)
+    return "_user_id" in session
 
 
 def register(app: Flask) -> None:
