@@ -124,3 +124,13 @@ def city(app):
 def f(app):
     """The factories module, for tests that build their own data."""
     return factories
+
+
+@pytest.fixture
+def clock(app):
+    """R-TIME-1: the portal's one clock; ``clock.set_beijing(datetime(2026, 12, 2, 23, 59))`` sets Beijing
+    time (``clock.set`` takes naive UTC, ``clock.advance`` moves it); real time again after the test."""
+    from app.timeutil import clock as the_clock
+
+    yield the_clock
+    the_clock.reset()

@@ -16,6 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from app.timeutil import beijing_today
+
 __all__ = [
     "IdInfo",
     "IdNumberError",
@@ -129,7 +131,7 @@ def parse_id_number(raw: str, *, today: date | None = None) -> IdInfo:
         raise IdNumberError(f"出生日期无效：{birth_text}") from None
     if birth.year < 1900:
         raise IdNumberError(f"出生日期无效：{birth_text}（早于1900年）")
-    today = today or date.today()
+    today = today or beijing_today()
     if birth > today:
         raise IdNumberError(f"出生日期无效：{birth_text}（晚于今天 {today.isoformat()}）")
 
