@@ -34,8 +34,18 @@ def create_admin(username: str, display_name: str, password: str) -> None:
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="数据库已有数据时什么也不做")
 @click.option("--teachers", default=2000, show_default=True, help="示例教师人数（约数）")
-def load_demo(if_empty: bool, teachers: int) -> None:
-    """Load the demo city: 4 districts, about 60 schools, about 2,000 teachers, one login per role."""
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="以哪一天（北京时间，YYYY-MM-DD）为“今天”生成示例日期；默认今天",
+)
+def load_demo(if_empty: bool, teachers: int, today) -> None:
+    """Load the demo city: 4 districts, about 60 schools, about 2,000 teachers, one login per role.
+
+    R-TIME-1: every date follows ``--today`` (default: today in Beijing): last year's season complete,
+    this year's in progress.
+    """
     from app.demo import DEMO_PASSWORD, load, print_logins
     from app.orgs.models import District
 
@@ -45,7 +55,7 @@ def load_demo(if_empty: bool, teachers: int) -> None:
             print_logins(click.echo)
             return
         raise click.ClickException("数据库已有数据；示例数据只能载入空数据库。")
-    load(teachers=teachers)
+    load(teachers=teachers, today=today.date() if today else None)
     db.session.commit()
     click.echo(f"示例城市已载入（所有示例账号的密码均为 {DEMO_PASSWORD}）。")
     print_logins(click.echo)

@@ -1,6 +1,7 @@
 """Demo advancement (SPEC §5): semifinal quotas frozen; units at every step of recommendation and draw.
 
-Deterministic. 东山县 (the demo district login) shows each state: its central school 青石镇中心小学
+Deterministic; on the clock ``app.demo`` sets (yesterday afternoon: quotas frozen after the roster
+deadline, draws performed at yesterday evening's event, one announced for tomorrow). 东山县 (the demo district login) shows each state: its central school 青石镇中心小学
 (the demo school login) still has to recommend; one unit awaits the district's confirmation; one has
 an announced draw (commitment published, values not yet entered); the rest are drawn. The other
 districts are complete, so shortlists and public draw pages have content; one re-draw after a
@@ -22,20 +23,20 @@ from app.extensions import db
 from app.orgs.models import District, School
 from app.roles import Role
 from app.rosters.models import StageEntrant
-from app.timeutil import beijing_midnight, beijing_today, utcnow
-
-SOURCES = ["2026年12月18日 中国福利彩票3D开奖号码", "抽签现场由监督员掷骰子三次的点数"]
+from app.timeutil import beijing_at, clock, to_beijing, utcnow
 
 
-def _values(rng: random.Random) -> list[list[int]]:
+def sources_for(event_at: datetime) -> list[str]:
+    """The future sources of randomness announced for a draw event at ``event_at`` (naive UTC, R-DRAW-1)."""
+    day = to_beijing(event_at).date()
+    return [
+        f"{day.year}年{day.month}月{day.day}日 中国福利彩票3D开奖号码",
+        "抽签现场由监督员掷骰子三次的点数",
+    ]
+
+
+def values(rng: random.Random) -> list[list[int]]:
     return [[rng.randrange(10) for _ in range(3)], [rng.randint(1, 6) for _ in range(3)]]
-
-
-def _event_times() -> tuple[datetime, datetime]:
-    """R-DRAW-1: the held events (two days ago, 20:30 Beijing) and the pending one (tomorrow, 10:00)."""
-    held = beijing_midnight(beijing_today() - timedelta(days=2)) + timedelta(hours=20, minutes=30)
-    pending = beijing_midnight(beijing_today() + timedelta(days=1)) + timedelta(hours=10)
-    return held, pending
 
 
 def extend_demo(competition: Competition) -> None:
@@ -44,7 +45,6 @@ def extend_demo(competition: Competition) -> None:
     if city is None or stage.frozen_at is not None:
         return
     rng = random.Random(3797)
-    held_at, pending_at = _event_times()
     services.freeze_quotas(stage, by=city)
     units = db.session.scalars(
         sa.select(AdvancementUnit)
@@ -60,6 +60,12 @@ def extend_demo(competition: Competition) -> None:
         if u.district.code == "D02" and u.unit_school_id != (demo_school.id if demo_school else None)
     ]
     waiting, announced = (d02[0] if d02 else None), (d02[1] if len(d02) > 1 else None)
+    # R-DRAW-1: the clock stands at the afternoon before the demo's day; this evening's draw event is
+    # performed below once it has come, one unit's draw is announced for the day after the demo's day.
+    day = to_beijing(utcnow()).date()
+    evening = beijing_at(day, 20)
+    tomorrow = beijing_at(day + timedelta(days=2), 19, 30)
+    performed: list = []
     drawn = []
     ranking = services.source_results(
         stage
@@ -75,13 +81,13 @@ def extend_demo(competition: Competition) -> None:
         services.confirm_unit(unit, by=city)
         if unit.drawn == 0:
             continue
-        if unit is announced:  # waits for its event, tomorrow
-            services.announce_unit_draw(unit, SOURCES, by=city, event_at=pending_at)
-            continue
-        draw = services.announce_unit_draw(
-            unit, SOURCES, by=city, event_at=held_at, now=held_at - timedelta(days=3)
-        )
-        services.perform_draw(draw, _values(rng), by=city, now=held_at + timedelta(minutes=5))
+        event_at = tomorrow if unit is announced else evening
+        draw = services.announce_unit_draw(unit, sources_for(event_at), by=city, event_at=event_at)
+        if unit is not announced:
+            performed.append((unit, draw))
+    clock.set(evening + timedelta(minutes=15), tick=True)
+    for unit, draw in performed:
+        services.perform_draw(draw, values(rng), by=city)
         drawn.append((unit, draw))
     # one upheld objection against a drawn teacher (R-PUB-2) → a linked re-draw, performed (R-DRAW-2)
     far = [(u, d) for u, d in drawn if u.district.code == "D03"]
@@ -95,7 +101,9 @@ def extend_demo(competition: Competition) -> None:
             utcnow(),
             "经核实，初赛材料弄虚作假，取消资格（示例）",
         )
-        redraw_at = utcnow() + timedelta(minutes=1)  # announced now, drawn at its event a minute later
-        for redraw in services.handle_disqualification(cheat, by=city, event_at=redraw_at):
-            services.perform_draw(redraw, _values(rng), by=city, now=redraw_at + timedelta(minutes=1))
+        clock.advance(timedelta(minutes=30))
+        redraws = services.handle_disqualification(cheat, by=city, event_at=utcnow() + timedelta(minutes=40))
+        clock.advance(timedelta(minutes=45))  # the re-draw at the same evening's event, once announced
+        for redraw in redraws:
+            services.perform_draw(redraw, values(rng), by=city)
     db.session.flush()

@@ -1,8 +1,8 @@
 """Demo judging for the demo city (called by ``app.demo`` after the rosters): seeded, a few seconds.
 
-东山县 (D02) has run its preliminary: every unit × subject × group panel is scored and closed, so the
-advancement screens have rankings, except one panel of 青石镇中心小学 (the demo school login's unit)
-that is scoring right now. The demo judge 李老师 (白沙镇中学) heads that live panel: numbers 1 and 2 are
+东山县 (D02) has run its preliminary (yesterday, on the clock ``app.demo`` sets): every unit × subject
+× group panel is scored and closed, so the advancement screens have rankings, except one panel of
+青石镇中心小学 (the demo school login's unit) that is still scoring today, with today's sign-in codes. The demo judge 李老师 (白沙镇中学) heads that live panel: numbers 1 and 2 are
 submitted, number 3 is on the room display and waits for him, while the other judges are ahead of him.
 """
 
@@ -22,17 +22,18 @@ from app.competitions.models import Competition, StageKind
 from app.draws.models import Draw, DrawPurpose, DrawStatus
 from app.draws.rfc3797 import PoolEntry, run_draw
 from app.extensions import db
-from app.judging import services
+from app.judging import services, signin
 from app.judging.models import Appearance, ItemScore, Panel, PanelJudge, PanelStatus, ScoreSheet, SheetStatus
 from app.orgs.models import District, School
 from app.roles import Role
 from app.rosters.models import Entry
 from app.rosters.queries import competitors_stmt
-from app.timeutil import utcnow
+from app.timeutil import clock, utcnow
 
 DEMO_PASSWORD = "demo2026"
 SEED = 2026_4
 DICE = "抽签现场掷骰子三次的点数"
+EVENT_DELAY = timedelta(minutes=30)  # from announcing an order-of-appearance draw to the draw on site
 # (username, display name, school code): extra judges of 东山县, from schools whose teachers they rarely meet
 JUDGES = [
     ("judge02", "评委 王老师", "D02-S01"),
@@ -92,20 +93,19 @@ def extend_demo(competition: Competition) -> None:
     live = _panel(
         stage, live_key, pools[live_key], schools, judges[:5], rng, by, head=0, room="青石镇中心小学 录播教室"
     )
-    closed = _finished_panels(stage, keys, pools, schools, judges, rng, by["district"])
+    closed = finished_panels(stage, keys, pools, schools, judges, rng, by["district"])
     db.session.flush()
 
     quality = {e.id: rng.gauss(82, 6) for entries in pools.values() for e in entries}
     bias = {j.id: rng.gauss(0, 1.2) for j in judges}
     bias[judges[6].id] = 4.5  # one lenient judge: the organiser's spread table shows it
-    now = utcnow()
     for panel in closed:
-        _score(panel, panel.judges, _ordered(panel), quality, bias, rng, now)
+        score(panel, panel.judges, _ordered(panel), quality, bias, rng)
     ordered = _ordered(live)
     others = [pj for pj in live.judges if pj.user_id != by["judge"].id]
-    _score(live, live.judges, ordered[:2], quality, bias, rng, now)  # 1, 2: everyone has submitted
-    _score(live, others[:3], ordered[2:3], quality, bias, rng, now)  # 3: three of the others, one draft
-    _score(live, others[3:], ordered[2:3], quality, bias, rng, now, status=SheetStatus.DRAFT, partial=True)
+    score(live, live.judges, ordered[:2], quality, bias, rng)  # 1, 2: everyone has submitted
+    score(live, others[:3], ordered[2:3], quality, bias, rng)  # 3: three of the others, one draft
+    score(live, others[3:], ordered[2:3], quality, bias, rng, status=SheetStatus.DRAFT, partial=True)
     live.current_position = 3
     db.session.flush()
 
@@ -150,14 +150,14 @@ def _panel(stage, key, entries, schools, judges, rng, by, *, head: int, room: st
     services.fill_panel(panel, by=admin)
     for n, judge in enumerate(judges):
         services.assign_judge(panel, judge, by=admin, is_head=n == head)
-    held = utcnow() - timedelta(hours=1)  # R-DRAW-1: announced before its event, drawn after it
-    services.announce_appearance_draw(panel, [DICE], by=admin, event_at=held, now=held - timedelta(days=1))
-    services.perform_appearance_draw(panel, [_dice(rng)], by=admin, now=held + timedelta(minutes=5))
+    services.announce_appearance_draw(panel, [DICE], by=admin, event_at=event_time())
+    clock.advance(EVENT_DELAY + timedelta(minutes=5))  # drawn on site once the announced event has come
+    services.perform_appearance_draw(panel, [dice(rng)], by=admin)
     services.open_panel(panel, by=admin)
     return panel
 
 
-def _finished_panels(stage, keys, pools, schools, judges, rng, admin: User) -> list[Panel]:
+def finished_panels(stage, keys, pools, schools, judges, rng, admin: User) -> list[Panel]:
     """The district's finished panels, built in bulk (a hundred panels through the services take seconds)
     under the same rules: recusal checked, order of appearance by the RFC 3797 draw, the unit's form."""
     subjects = {s.id: s for s in stage.competition.subjects}
@@ -165,13 +165,13 @@ def _finished_panels(stage, keys, pools, schools, judges, rng, admin: User) -> l
     planned = []
     for n, key in enumerate(keys):
         unit, entries = schools[key[0]], pools[key]
-        pool = judges if n < 8 else judges[1:]  # the demo judge also sat on a few finished panels
+        pool = judges if n < 8 or len(judges) <= 3 else judges[1:]  # the first judge sat on a few only
         free = [j for j in pool if not any(services.recusal_reason(j, e, stage) for e in entries)]
         chosen = [free[(n + k) % len(free)] for k in range(3)]
         title = services.panel_name(stage, subjects[key[1]], key[2], unit) + " 上课顺序抽签"
         record = run_draw(
             [PoolEntry(e.entrant_number, "") for e in entries],
-            [{"name": DICE, "values": _dice(rng)}],
+            [{"name": DICE, "values": dice(rng)}],
             len(entries),
             title=title,
         )
@@ -190,8 +190,8 @@ def _finished_panels(stage, keys, pools, schools, judges, rng, admin: User) -> l
             pool_sha256=record.pool_sha256,
             sources_announced=[{"name": DICE}],
             record_json=record.to_json(),
-            announced_at=now - timedelta(days=1),  # R-DRAW-1: announced with its event time, drawn at it
-            event_at=now,
+            announced_at=now - EVENT_DELAY - timedelta(minutes=5),
+            event_at=now - timedelta(minutes=5),
             drawn_at=now,
             created_by_id=admin.id,
         )
@@ -226,7 +226,24 @@ def _finished_panels(stage, keys, pools, schools, judges, rng, admin: User) -> l
     return panels
 
 
-def _dice(rng: random.Random) -> list[str]:
+def event_time():
+    """The event time (R-DRAW-1) announced with an order-of-appearance draw: ``EVENT_DELAY`` from now."""
+    return utcnow() + EVENT_DELAY
+
+
+def this_morning(competition: Competition) -> None:
+    """Today's sign-in codes (R-X-2) for the live panel, valid for today (Beijing time)."""
+    district = db.session.scalar(sa.select(User).where(User.username == "district"))
+    stage = competition.stage(StageKind.PRELIMINARY)
+    live = db.session.scalars(
+        sa.select(Panel).where(Panel.stage_id == stage.id, Panel.status == PanelStatus.OPEN)
+    ).all()
+    if district is not None:
+        for panel in live:
+            signin.issue_codes(panel, by=district)
+
+
+def dice(rng: random.Random) -> list[str]:
     return [str(rng.randint(1, 6)) for _ in range(3)]
 
 
@@ -234,20 +251,20 @@ def _ordered(panel: Panel) -> list:
     return sorted(panel.appearances, key=lambda a: a.position)
 
 
-def _score(
+def score(
     panel,
     members,
     appearances,
     quality,
     bias,
     rng,
-    now,
     *,
     status=SheetStatus.SUBMITTED,
     partial: bool = False,
 ) -> None:
     """Sheets as judges would fill them: the teacher's level, the judge's leaning, a little noise per item."""
     items = panel.form.items
+    now = utcnow()
     for appearance in appearances:
         for member in members:
             base = quality[appearance.entry_id] + bias[member.user_id]

@@ -1,4 +1,9 @@
-"""Demo data for the public portal: announcements, the preliminary listing open, one pending objection."""
+"""Demo data for the public portal: announcements, the preliminary listing open, one pending objection.
+
+On the clock ``app.demo`` sets (the demo's day, R-TIME-1): the preliminary listing opened yesterday,
+after the roster deadline, and runs its configured days; the semifinal list is listed only once the
+recommendations and draws are complete, so not yet.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from app.extensions import db
 from app.orgs.models import District
 from app.public import services
 from app.roles import Role
-from app.rosters.models import Entry, StageEntrant
+from app.rosters.models import Entry
 from app.rosters.queries import competitors_stmt
 from app.timeutil import beijing_today
 
@@ -32,7 +37,7 @@ ANNOUNCEMENTS = [
         None,
         False,
         "复赛、决赛安排",
-        "复赛由各区县教育局组织，于12月中旬举行；决赛由市教育局组织，于年底举行。\n"
+        "复赛推荐名单请于{semifinal}前确认；复赛由各区县教育局组织，决赛由市教育局组织，推荐名单于{final}前确认。\n"
         "复赛、决赛选手中60%由推荐产生、40%随机抽取，抽取全过程按 RFC 3797 公开可验证，抽取记录在公示页公布。",
     ),
     (
@@ -45,13 +50,14 @@ ANNOUNCEMENTS = [
 
 
 def extend_demo(competition: Competition) -> None:
-    """Announcements, the preliminary listing (and the semifinal's if advancement filled it), one objection."""
+    """Announcements, the preliminary listing (open since yesterday), one objection waiting."""
     city_admin = db.session.scalar(
         sa.select(User).where(User.role == Role.CITY_ADMIN).order_by(User.id).limit(1)
     )
     if city_admin is None:
         return
     districts = {d.code: d for d in db.session.scalars(sa.select(District))}
+    dates = {s.kind: f"{s.deadline:%Y年%m月%d日}" if s.deadline else "截止日期" for s in competition.stages}
     for code, pinned, title, body in ANNOUNCEMENTS:
         district = districts.get(code) if code else None
         if code and district is None:
@@ -63,7 +69,11 @@ def extend_demo(competition: Competition) -> None:
             pinned=pinned,
             district=district,
             title=title.format(name=competition.name),
-            body=body.format(days=competition.listing_days),
+            body=body.format(
+                days=competition.listing_days,
+                semifinal=dates[StageKind.SEMIFINAL],
+                final=dates[StageKind.FINAL],
+            ),
         )
     today = beijing_today()
     preliminary = competition.stage(StageKind.PRELIMINARY)
@@ -73,9 +83,6 @@ def extend_demo(competition: Competition) -> None:
         start=today - timedelta(days=1),
         note="公示期内受理异议；异议人须实名，信息严格保密。",
     )
-    semifinal = competition.stage(StageKind.SEMIFINAL)
-    if db.session.scalar(sa.select(StageEntrant.id).where(StageEntrant.stage_id == semifinal.id).limit(1)):
-        services.open_listing(semifinal, by=city_admin, start=today)
 
     rng = random.Random(2026)
     target = db.session.scalars(competitors_stmt(preliminary).limit(40)).all()

@@ -1,6 +1,7 @@
 """Demo data of the rosters domain: exemption applications in every state and stamped lists (R-ROS-4, R-ROS-5).
 
-Deterministic (seeded); runs in well under a second on the ~2,000-teacher demo city.
+Deterministic (seeded); runs in well under a second on the ~2,000-teacher demo city. Dates are read
+from the clock, which ``app.demo`` sets to a few days before the roster deadline (R-TIME-1).
 """
 
 from __future__ import annotations
@@ -84,17 +85,21 @@ def extend_demo(competition: Competition) -> None:
     for school in schools:
         if school.code == "D02-C01" or rng.random() < 0.4:
             continue  # the demo school admin's own school has yet to upload: they can try it
-        uploaded = now - timedelta(days=rng.randrange(1, 5), minutes=rng.randrange(600))
-        db.session.add(
-            StampedList(
-                competition_id=competition.id,
-                school_id=school.id,
-                filename=f"{school.name}-盖章名单.pdf",
-                mimetype="application/pdf",
-                size=len(_PDF),
-                data=_PDF,
-                first_uploaded_at=uploaded,
-                uploaded_at=uploaded,
-            )
-        )
+        stamped(competition, school, now - timedelta(days=rng.randrange(1, 5), minutes=rng.randrange(600)))
     db.session.flush()
+
+
+def stamped(competition: Competition, school: School, uploaded) -> StampedList:
+    """The school's stamped list (a one-page PDF) as uploaded at ``uploaded`` (naive UTC)."""
+    row = StampedList(
+        competition_id=competition.id,
+        school_id=school.id,
+        filename=f"{school.name}-盖章名单.pdf",
+        mimetype="application/pdf",
+        size=len(_PDF),
+        data=_PDF,
+        first_uploaded_at=uploaded,
+        uploaded_at=uploaded,
+    )
+    db.session.add(row)
+    return row

@@ -40,7 +40,8 @@ def test_demo_judge_has_a_live_queue_and_the_district_has_rankings(app, client, 
     )
     assert list(mine.values()) == [SheetStatus.SUBMITTED] * 2 and others > 8
 
-    stage = db.session.scalar(sa.select(Competition)).stage(StageKind.PRELIMINARY)
+    this_year = db.session.scalar(sa.select(Competition).order_by(Competition.year.desc()).limit(1))
+    stage = this_year.stage(StageKind.PRELIMINARY)
     district_schools = set(
         db.session.scalars(sa.select(School.id).join(School.district).where(School.district.has(code="D02")))
     )
