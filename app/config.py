@@ -40,6 +40,17 @@ class DefaultConfig:
     LOCKOUT_WINDOW_MINUTES = 15
     LOCKOUT_MINUTES = 15
 
+    # --- uploaded xlsx (issue 12.1): bounds checked before parsing, parse in a limited child process
+    XLSX_MAX_BYTES = 10 * 1024 * 1024  # the file as uploaded
+    XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024  # sum of the zip members' declared sizes
+    XLSX_MAX_RATIO = 200  # declared size / compressed size of any member over 1 MB
+    XLSX_MAX_MEMBERS = 500
+    XLSX_MAX_SHEETS = 50
+    XLSX_MAX_ROWS = 60_000  # a sheet's grid, header and blank rows included (imports take ≤ 50,000 rows)
+    XLSX_MAX_COLUMNS = 64
+    XLSX_PARSE_MEMORY = 1024 * 1024 * 1024  # address-space limit of the parsing child (RLIMIT_AS)
+    XLSX_PARSE_TIMEOUT = 60  # seconds
+
 
 def normalise_database_url(url: str) -> str:
     """Let operators write plain ``postgresql://`` URLs; the portal talks to PostgreSQL via psycopg 3."""
