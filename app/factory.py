@@ -70,8 +70,9 @@ def create_app(config: dict | None = None) -> Flask:
     htmx.init_app(app)
     limiter.init_app(app)
 
-    from app.web import access, errors, headers, templating
+    from app.web import access, errors, headers, ids, templating
 
+    ids.register(app)  # before the routes: <int:…> and ?x= ids bounded to 64 bits (issue 12.7)
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)
 
