@@ -50,6 +50,8 @@ class DefaultConfig:
     XLSX_MAX_COLUMNS = 64
     XLSX_PARSE_MEMORY = 1024 * 1024 * 1024  # address-space limit of the parsing child (RLIMIT_AS)
     XLSX_PARSE_TIMEOUT = 60  # seconds
+    # --- the as-you-type ID check (issue 12.7): lookups of valid ID numbers per account
+    CHECK_ID_RATE_LIMIT = "60 per minute;600 per hour;2000 per day"
 
 
 def normalise_database_url(url: str) -> str:

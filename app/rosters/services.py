@@ -132,6 +132,29 @@ def find_duplicate(competition_id: int, id_number: str, exclude_entry_id: int | 
     return db.session.execute(stmt.limit(1)).first()
 
 
+def duplicate_in_scope(
+    user, competition_id: int, id_number: str, exclude_entry_id: int | None = None
+) -> str | None:
+    """R-ROS-2 for the as-you-type check (issue 12.7): a duplicate only where ``user`` manages the school.
+
+    A row of a school outside the caller's scope is not mentioned — neither its school nor its number —
+    so the check cannot be used to look teachers up across the city; saving still refuses the duplicate.
+    """
+    stmt = (
+        sa.select(Entry.entrant_number, Entry.name, School)
+        .join(School, School.id == Entry.school_id)
+        .where(Entry.competition_id == competition_id, Entry.id_number == id_number)
+    )
+    if exclude_entry_id:
+        stmt = stmt.where(Entry.id != exclude_entry_id)
+    for number, name, school in db.session.execute(stmt):
+        if school.id == user.school_id:
+            return f"该身份证号已在本校名单中（参赛编号 {number}，姓名“{name}”），同一赛事不能重复报名"
+        if user.can_manage_school(school):
+            return duplicate_message(school.name, number, name)
+    return None
+
+
 def allocate_numbers(competition: Competition, count: int) -> int:
     """Entrant numbers are unique per competition: the first of ``count`` consecutive new numbers.
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.competitions.models import Competition
 from app.competitions.queries import chosen_competition
 from app.errors import DomainError
-from app.extensions import db
+from app.extensions import db, limiter
 from app.orgs.models import District, School
 from app.roles import Role
 from app.rosters import bp, importer, rules, services
@@ -258,10 +258,25 @@ def template(competition_id: int, school_id: int):
     )
 
 
+def _check_id_key() -> str:
+    return f"check-id|{current_user.get_id()}"
+
+
+def _looked_up(response) -> bool:
+    return bool(g.get("check_id_looked_up"))
+
+
 @bp.route("/rosters/<int:competition_id>/check-id", methods=["POST"])
 @roles_required(*ADMIN_ROLES)
+@limiter.limit(
+    lambda: current_app.config["CHECK_ID_RATE_LIMIT"], key_func=_check_id_key, deduct_when=_looked_up
+)
 def check_id(competition_id: int):
-    """htmx, as the ID number is typed: the derived sex, birth date and group, or what is wrong (R-ROS-2, R-GRP-1)."""
+    """htmx, as the ID number is typed: the derived sex, birth date and group, or what is wrong (R-ROS-2, R-GRP-1).
+
+    A duplicate is named only within the caller's scope, and lookups are rate-limited per account
+    (issue 12.7): the check is not a city-wide directory of ID numbers.
+    """
     competition = services.competition_or_404(competition_id)
     raw = (request.form.get("id_number") or "").strip()
     subject_id = request.form.get("subject_id", type=int)
@@ -275,8 +290,10 @@ def check_id(competition_id: int):
         except IdNumberError as exc:
             error = str(exc)
         else:
-            clash = services.find_duplicate(competition.id, derived.info.number, entry_id)
-            duplicate = services.duplicate_message(clash[2], clash[0]) if clash else None
+            g.check_id_looked_up = True
+            duplicate = services.duplicate_in_scope(
+                current_user, competition.id, derived.info.number, entry_id
+            )
             retire = rules.near_retirement(derived.info.birth_date, derived.info.sex, competition)
     return render_page_or_block(
         "rosters/_derived.html",
