@@ -19,7 +19,7 @@ from app.extensions import db
 from app.orgs.models import School, SchoolLevel
 from app.orgs.services import school_in_scope  # noqa: F401  (R-ROLE-1, re-exported for the views)
 from app.roles import Role
-from app.rosters import rules
+from app.rosters import rules, scans
 from app.rosters.idcard import IdInfo, IdNumberError, parse_id_number
 from app.rosters.models import (
     OPEN_STATES,
@@ -423,11 +423,6 @@ def _audit_exemption(actor, application: ExemptionApplication, action: str, summ
 # ---------------------------------------------------------------- stamped list (R-ROS-5)
 
 STAMPED_MAX_BYTES = 10 * 1024 * 1024
-_MAGIC = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
 
 
 def stamped_list(competition_id: int, school_id: int) -> StampedList | None:
@@ -440,8 +435,8 @@ def stamped_list(competition_id: int, school_id: int) -> StampedList | None:
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
-    """R-ROS-5: (mimetype, extension) judged by content, never by the file name."""
-    return next(((mime, ext) for magic, mime, ext in _MAGIC if data.startswith(magic)), None)
+    """R-ROS-5: (mimetype, extension) judged by content — the whole file must parse — never by the name."""
+    return scans.kind_of(data)
 
 
 def upload_stamped_list(
@@ -457,7 +452,9 @@ def upload_stamped_list(
     kind = sniff(data)
     if kind is None:
         raise DomainError(
-            "只接受 PDF、JPG 或 PNG 格式的扫描件（按文件内容判断，改扩展名无效）。", field="file"
+            "只接受 PDF、JPG 或 PNG 格式的完整扫描件（按文件内容判断，改扩展名无效；"
+            "文件损坏或不完整时请重新扫描）。",
+            field="file",
         )
     mimetype, ext = kind
     stamped = stamped_list(competition.id, school.id)

@@ -640,14 +640,17 @@ def print_list(competition_id: int, school_id: int):
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/stamped", methods=["GET", "POST"])
 @roles_required(*ADMIN_ROLES)
 def stamped(competition_id: int, school_id: int):
-    """POST: upload the stamped scan; GET: the stored scan, for whoever manages the school."""
+    """POST: upload the stamped scan; GET: the stored scan as a download, for whoever manages the school (R-ROS-5)."""
     competition = services.competition_or_404(competition_id)
     school = services.school_in_scope(current_user, school_id)
     if request.method == "GET":
         item = services.stamped_list(competition.id, school.id)
         if item is None:
             abort(404, description="该学校尚未上传盖章名单。")
-        return download_response(item.data, item.filename, item.mimetype, inline=True)
+        # Always a download of the checked type, never rendered by the browser as the page's origin.
+        response = download_response(item.data, item.filename, item.mimetype)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
     form = StampedForm()
     done = (
         form.validate_on_submit()

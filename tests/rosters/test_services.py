@@ -14,6 +14,7 @@ from app.extensions import db
 from app.rosters import services
 from app.rosters.models import Entry, EntryStatus, ExemptionReason, ExemptionState
 from app.rosters.queries import competitors_stmt
+from tests.rosters import scanfiles
 from tests.rosters.helpers import id_for
 
 BEFORE = date(2026, 11, 1)
@@ -203,10 +204,8 @@ def test_r_ros_5_stamped_list_sniffed_and_size_limited(city, comp):
         services.upload_stamped_list(
             city.school_admin, comp, city.central, "a.pdf", b"%PDF-" + b"0" * services.STAMPED_MAX_BYTES
         )
-    first = services.upload_stamped_list(city.school_admin, comp, city.central, "盖章.PDF", b"%PDF-1.7 ...")
-    again = services.upload_stamped_list(
-        city.school_admin, comp, city.central, "x.jpg", b"\xff\xd8\xff\xe0 jpeg"
-    )
+    first = services.upload_stamped_list(city.school_admin, comp, city.central, "盖章.PDF", scanfiles.pdf())
+    again = services.upload_stamped_list(city.school_admin, comp, city.central, "x.jpg", scanfiles.jpeg())
     assert (
         first.id == again.id
         and again.mimetype == "image/jpeg"

@@ -13,6 +13,7 @@ from app.competitions.models import StageKind
 from app.extensions import db
 from app.rosters.models import Entry, EntryStatus, StampedList
 from tests.querycount import count_queries
+from tests.rosters import scanfiles
 from tests.rosters.helpers import id_for, teacher, xlsx_file
 
 
@@ -196,7 +197,7 @@ def test_stamped_upload_is_sniffed_by_content(client, login, city, comp):
         follow_redirects=True,
     )
     assert "只接受 PDF、JPG 或 PNG" in fake.text
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    png = scanfiles.png()
     client.post(
         _url(comp, city.central, "/stamped"),
         content_type="multipart/form-data",
@@ -206,7 +207,9 @@ def test_stamped_upload_is_sniffed_by_content(client, login, city, comp):
     assert stored.mimetype == "image/png" and stored.filename == "scan.png"
     download = client.get(_url(comp, city.central, "/stamped"))
     assert download.data == png and download.headers["X-Content-Type-Options"] == "nosniff"
-    assert download.headers["Content-Disposition"].startswith("inline;")  # shown in the browser, not saved
+    assert download.headers["Content-Disposition"].startswith(
+        "attachment;"
+    )  # saved, never rendered (issue 12.7)
     login(city.district_admin)
     board = client.get(f"/rosters/{comp.id}/dashboard")
     assert board.status_code == 200 and "按时" in board.text and "未提交" in board.text
