@@ -1,11 +1,13 @@
-"""Command-line verbs: `flask users create-admin`, `flask demo load`."""
+"""Command-line verbs: `flask users create-admin`, `flask demo load`, `flask backup`, `flask restore`."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.errors import DomainError
 from app.extensions import db
@@ -61,6 +63,41 @@ def load_demo(if_empty: bool, teachers: int, today) -> None:
     print_logins(click.echo)
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path: Path) -> None:
+    """Write a consistent snapshot of the database (with the stamped scans) to PATH (.tar)."""
+    from app.backup import BackupError, backup
+
+    try:
+        manifest = backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = sum(t["rows"] for t in manifest.tables.values())
+    click.echo(
+        f"已备份到 {path}（{manifest.dialect}，结构版本 {manifest.revision}，{len(manifest.tables)} 张表共 {rows} 行，"
+        f"SHA-256 {manifest.sha256[:12]}…）。"
+    )
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(path: Path) -> None:
+    """Restore a backup made by `flask backup` into an EMPTY database at the same schema revision."""
+    from app.backup import BackupError, restore
+
+    try:
+        manifest = restore(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(f"已从 {path} 恢复（备份时间 {manifest['created_at']}，共 {rows} 行，已逐表核对）。")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("public",),
     ("awards",),
     ("dashboard",),
-    ("demo", "cli", "models", "factory", "__init__"),  # composition: wires every domain together
+    ("demo", "backup", "cli", "models", "factory", "__init__"),  # composition: wires every domain together
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
