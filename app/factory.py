@@ -72,7 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app.web import access, errors, headers, ids, templating
 
-    ids.register(app)  # before the routes: <int:…> and ?x= ids bounded to 64 bits (issue 12.7)
+    ids.register(app)  # before the routes: <int:…> and ?x= ids bounded to the id range (issue 12.7)
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)
 

@@ -1,7 +1,8 @@
-"""Ids from URLs, query strings and forms stay within a 64-bit integer: beyond it, 404 (issue 12.7).
+"""Ids from URLs, query strings and forms stay within the id columns' range: beyond it, 404 (issue 12.7).
 
-A database cannot compare a column with 99999999999999999999 (SQLite raises OverflowError,
-PostgreSQL an out-of-range error): without these bounds such a URL answered 500.
+A database cannot compare a column with 99999999999999999999 (SQLite raises OverflowError beyond 64
+bits; PostgreSQL, to which SQLAlchemy binds ids cast to INTEGER, refuses anything beyond 2**31-1):
+without these bounds such a URL answered 500. Every id column is an ``Integer`` (32-bit on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER, the type of every id column
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """The default ``<int:…>`` converter, with ``max`` 2**63-1: a larger number matches no route (404)."""
+    """The default ``<int:…>`` converter, with ``max`` MAX_ID: a larger number matches no route (404)."""
 
     def __init__(
         self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID, signed=False
@@ -26,7 +27,7 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 class BoundedArgs(ImmutableMultiDict):
-    """``request.args`` / ``request.form``: ``get(name, type=int)`` answers 404 beyond a 64-bit integer."""
+    """``request.args`` / ``request.form``: ``get(name, type=int)`` answers 404 beyond MAX_ID."""
 
     def get(self, key, default=None, type=None):
         value = super().get(key, default, type)
