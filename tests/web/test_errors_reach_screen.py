@@ -16,6 +16,7 @@ from app.roles import Role
 from app.rosters.models import StampedList
 from tests.awards.helpers import competitors, stub_results
 from tests.judging.helpers import preliminary_panel
+from tests.rosters import scanfiles
 
 HX = {"HX-Request": "true"}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
@@ -83,7 +84,7 @@ def test_r_ros_5_refused_stamped_upload_shows_in_the_stamped_section(client, log
     assert fragment.status_code == 422 and body.lstrip().startswith('<section class="card" id="stamped">')
     assert "只接受 PDF、JPG 或 PNG" in body
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StampedList)) == 0
-    png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    png = scanfiles.png()  # a whole PNG: magic bytes alone are refused (issue 12.7)
     ok = client.post(
         url, content_type="multipart/form-data", data={"file": (io.BytesIO(png), "s.png")}, headers=HX
     )
