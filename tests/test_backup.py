@@ -94,7 +94,7 @@ def backed_up(scratch, tmp_path_factory):
         upgrade(revision="heads")
         from app.demo import load
 
-        load(teachers=80)
+        load(teachers=400)  # the smallest city whose last season reaches a final
         db.session.commit()
         db.session.remove()
     path = tmp_path_factory.mktemp("backup-file") / "saixuntong-backup.tar"
