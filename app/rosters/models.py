@@ -22,6 +22,11 @@ class EntryStatus(LabelledEnum):
     EXEMPT = "exempt", "免赛"
     EXCLUDED = "excluded", "不在参赛范围"
 
+    @property
+    def tone(self) -> str:
+        """The badge colour screens show for the status."""
+        return {"competing": "ok", "exempt": "warn"}.get(self.value, "")
+
 
 class Entry(db.Model):
     """One teacher on one school's roster for one competition (R-ROS-1).
@@ -71,6 +76,11 @@ class Entry(db.Model):
     subject: Mapped[Subject] = relationship()
 
     @property
+    def is_excluded(self) -> bool:
+        """不在参赛范围 (R-ROS-3): screens show the reason beside the status."""
+        return self.status == EntryStatus.EXCLUDED
+
+    @property
     def is_competing(self) -> bool:
         return self.status == EntryStatus.COMPETING and self.disqualified_at is None
 
@@ -115,6 +125,11 @@ class ExemptionState(LabelledEnum):
     SCHOOL_REJECTED = "school_rejected", "学校审核未通过"
     APPROVED = "approved", "区县已批准"
     REFUSED = "refused", "区县未批准"
+
+    @property
+    def tone(self) -> str:
+        """The badge colour screens show for the state: granted, stopped, or still in progress."""
+        return {"approved": "ok", "refused": "bad", "school_rejected": "bad"}.get(self.value, "info")
 
 
 # R-ROS-4: still awaiting the school or the district (the teacher counts as competing meanwhile).

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.orgs.models import School, SchoolLevel
 from app.orgs.services import school_in_scope  # noqa: F401  (R-ROLE-1, re-exported for the views)
 from app.roles import Role
-from app.rosters import rules, scans
+from app.rosters import permissions, rules, scans
 from app.rosters.idcard import IdInfo, IdNumberError, parse_id_number
 from app.rosters.models import (
     OPEN_STATES,
@@ -348,7 +348,12 @@ def apply_exemption(
 def review_exemption(
     actor, application: ExemptionApplication, *, approve: bool, note: str | None = None
 ) -> None:
-    """R-ROS-4 school review: forward to the district, or stop the application here."""
+    """R-ROS-4 school review: forward to the district, or stop the application here.
+
+    Only the school reviews: a district (or city) admin may not take this step in the school's stead.
+    """
+    if not permissions.is_school_reviewer(actor, application.entry.school):
+        raise NotAllowed("免赛申请须先由教师所在学校审核，区县教育局不能代替学校审核。")
     if application.state != ExemptionState.SUBMITTED:
         raise DomainError(f"该申请当前状态为“{application.state.label}”，不能再由学校审核。")
     if not approve and not (note or "").strip():
@@ -364,9 +369,7 @@ def decide_exemption(
     actor, application: ExemptionApplication, *, approve: bool, note: str | None = None
 ) -> None:
     """R-ROS-4 district decision: approved → the row becomes 免赛; refused → stays 参赛."""
-    if actor.role not in (Role.DISTRICT_ADMIN, Role.CITY_ADMIN) or not actor.can_manage_district(
-        application.entry.school.district_id
-    ):
+    if not permissions.is_district_decider(actor, application.entry.school):
         raise NotAllowed("只有本区县教育局可以审批免赛申请（不在您的管理范围内）。")
     if application.state != ExemptionState.SCHOOL_APPROVED:
         raise DomainError(f"该申请当前状态为“{application.state.label}”，须先经学校审核通过。")

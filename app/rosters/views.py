@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +15,7 @@ from app.errors import DomainError
 from app.extensions import db, limiter
 from app.orgs.models import District, School
 from app.roles import Role
-from app.rosters import bp, importer, rules, services
+from app.rosters import bp, importer, permissions, rules, services
 from app.rosters.forms import DecisionForm, EntryForm, ExemptionForm, ImportForm, ReasonForm, StampedForm
 from app.rosters.idcard import IdNumberError
 from app.rosters.models import Entry, EntryStatus, ExemptionApplication, ExemptionReason, ExemptionState
@@ -24,6 +26,17 @@ from app.web.templating import fmt_dt, fmt_percent
 from app.web.xlsx import download_response, xlsx_response
 
 ROSTER = "rosters/roster.html"
+
+
+@dataclass(frozen=True)
+class ExemptionStep:
+    """A button pair on the exemptions page: where it posts and what its two buttons say."""
+
+    endpoint: str
+    approve: str
+    refuse: str
+
+
 EXPORT_HEADERS = [
     "参赛编号",
     "姓名",
@@ -47,9 +60,9 @@ def _subject_choices(competition: Competition, school: School) -> list[tuple]:
     ]
 
 
-def _can_edit(locked: bool) -> bool:
-    """R-ROS-5 for the template: after the lock only district and city admins see editing controls."""
-    return current_user.role != Role.SCHOOL_ADMIN or not locked
+def _can_apply(open_apps: dict):
+    """R-ROS-4 for the row template: may this teacher's exemption be applied for now?"""
+    return lambda entry: permissions.can_apply_exemption(entry, entry.id in open_apps)
 
 
 @bp.route("/rosters")
@@ -187,7 +200,10 @@ def _roster_context(competition: Competition, school: School, **extra) -> dict:
             excluded=counts[EntryStatus.EXCLUDED],
         ),
         locked=locked,
-        can_edit=_can_edit(locked),
+        can_edit=permissions.can_edit_roster(current_user, competition),
+        can_apply=_can_apply(open_apps),
+        sees_school_list=permissions.sees_school_list(current_user, school),
+        school_reads_only=permissions.edits_only_by_district(current_user),
         needs_reason=locked,
         deadline=deadline,
         add_form=add_form,
@@ -355,14 +371,15 @@ def create_entry(competition_id: int, school_id: int):
 
 
 def _row_context(entry: Entry, **extra) -> dict:
-    locked = rules.roster_locked(entry.competition)
+    open_apps = services.open_applications(Entry.id == entry.id)
     return dict(
         e=entry,
         competition=entry.competition,
         school=entry.school,
-        open_apps=services.open_applications(Entry.id == entry.id),
-        can_edit=_can_edit(locked),
-        needs_reason=locked,
+        open_apps=open_apps,
+        can_edit=permissions.can_edit_roster(current_user, entry.competition),
+        can_apply=_can_apply(open_apps),
+        needs_reason=rules.roster_locked(entry.competition),
         **extra,
     )
 
@@ -547,8 +564,18 @@ def exemptions(competition_id: int):
         "exemption_rows",
         competition=competition,
         applications=applications,
+        steps={a.id: step for a in applications if (step := _exemption_step_for(a))},
         form=DecisionForm(formdata=None),
     )
+
+
+def _exemption_step_for(application: ExemptionApplication) -> ExemptionStep | None:
+    """R-ROS-4: the step the signed-in user may take on ``application``: the school's review or the district's decision."""
+    if permissions.can_review(current_user, application):
+        return ExemptionStep("rosters.review_exemption", "审核通过，报区县", "不同意")
+    if permissions.can_decide(current_user, application):
+        return ExemptionStep("rosters.decide_exemption", "批准免赛", "不批准")
+    return None
 
 
 @bp.route("/rosters/<int:competition_id>/exemptions.xlsx")
