@@ -8,10 +8,10 @@ from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.competitions import bp, services
+from app.competitions import bp, permissions, services
 from app.competitions.forms import STAGE_FLAGS, CompetitionForm, ConfirmForm, SubjectForm
 from app.competitions.models import Competition, Level, Rounding, StageKind, Subject, SubjectKind
-from app.competitions.queries import competitions_stmt
+from app.competitions.queries import chosen_competition, competitions_stmt
 from app.extensions import db
 from app.roles import Role
 from app.web.access import ADMIN_ROLES, roles_required
@@ -28,7 +28,12 @@ def _competitions() -> list[Competition]:
 @bp.route("/competitions")
 @roles_required(*ADMIN_ROLES)
 def index():
-    return render_page_or_block("competitions/index.html", "competition_rows", competitions=_competitions())
+    return render_page_or_block(
+        "competitions/index.html",
+        "competition_rows",
+        competitions=_competitions(),
+        can_configure=permissions.can_configure(current_user),
+    )
 
 
 @bp.route("/competitions.xlsx")
@@ -49,7 +54,7 @@ def index_xlsx():
 @bp.route("/competitions/<int:competition_id>")
 @roles_required(*ADMIN_ROLES)
 def detail(competition_id: int):
-    competition = db.get_or_404(Competition, competition_id)
+    competition = chosen_competition(competition_id)
     return render_page_or_block(
         "competitions/detail.html",
         "rules",
@@ -57,6 +62,7 @@ def detail(competition_id: int):
         rules=services.rules_in_force(competition),
         subject_form=SubjectForm(),
         confirm=ConfirmForm(),
+        can_configure=permissions.can_configure(current_user),
     )
 
 
@@ -64,7 +70,7 @@ def detail(competition_id: int):
 @roles_required(*ADMIN_ROLES)
 def rules_xlsx(competition_id: int):
     """R-XLS-1: the rules in force and the subjects as a workbook."""
-    competition = db.get_or_404(Competition, competition_id)
+    competition = chosen_competition(competition_id)
     rows = list(services.rules_in_force(competition))
     rows += [("学科", f"{s.label}（决赛特色项目：{s.kind.featured_item}）") for s in competition.subjects]
     return xlsx_response(f"{competition.name}-规则.xlsx", "规则", ["项目", "设定"], rows)
@@ -93,7 +99,7 @@ def _load_form(form, competition: Competition) -> None:
 @bp.route("/competitions/<int:competition_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.CITY_ADMIN)
 def edit(competition_id: int | None = None):
-    competition = db.get_or_404(Competition, competition_id) if competition_id else None
+    competition = chosen_competition(competition_id) if competition_id else None
     form = CompetitionForm()
     if request.method == "GET":
         _load_form(form, competition or services.default_settings_preview())
@@ -140,7 +146,7 @@ def edit(competition_id: int | None = None):
 @bp.route("/competitions/<int:competition_id>/subjects", methods=["POST"])
 @roles_required(Role.CITY_ADMIN)
 def add_subject(competition_id: int):
-    competition = db.get_or_404(Competition, competition_id)
+    competition = chosen_competition(competition_id)
     form = SubjectForm()
     add = lambda: services.add_subject(
         current_user,
@@ -160,6 +166,7 @@ def add_subject(competition_id: int):
         rules=services.rules_in_force(competition),
         subject_form=form,
         confirm=ConfirmForm(),
+        can_configure=True,  # the route admits the city only
     )
 
 

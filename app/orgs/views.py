@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.errors import DomainError
 from app.extensions import db
-from app.orgs import bp, services
+from app.orgs import bp, permissions, services
 from app.orgs.forms import DistrictForm, ImportForm, SchoolForm
 from app.orgs.models import District, School, SchoolLevel
 from app.roles import Role
 from app.web.access import ADMIN_ROLES, roles_required
-from app.web.forms import show_domain_error
+from app.web.forms import attempt
 from app.web.render import render_page_or_block
-from app.web.xlsx import ImportRejected, xlsx_response
+from app.web.xlsx import xlsx_response
 
 
 @bp.route("/admin/districts")
@@ -35,18 +34,12 @@ def districts():
 def edit_district(district_id: int | None = None):
     district = db.get_or_404(District, district_id) if district_id else None
     form = DistrictForm(obj=district)
-    if form.validate_on_submit():
-        try:
-            services.save_district(
-                current_user, district, code=form.code.data.strip(), name=form.name.data.strip()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash("区县已保存。", "success")
-            return redirect(url_for("orgs.districts"), 303)
+    save = lambda: services.save_district(
+        current_user, district, code=form.code.data.strip(), name=form.name.data.strip()
+    )
+    if form.validate_on_submit() and attempt(save, form)[0]:
+        flash("区县已保存。", "success")
+        return redirect(url_for("orgs.districts"), 303)
     status = 422 if request.method == "POST" else 200
     return render_page_or_block(
         "orgs/district_form.html", "district_form", status=status, form=form, district=district
@@ -84,6 +77,7 @@ def schools():
         q=q,
         district_id=district_id,
         import_form=ImportForm(),
+        can_edit_schools=permissions.can_edit_schools(current_user),
     )
 
 
@@ -141,29 +135,21 @@ def edit_school(school_id: int | None = None):
     if request.method == "GET" and school:
         form.level.data = school.level.value
     _fill_school_choices(form)
-    if form.validate_on_submit():
-        try:
-            services.save_school(
-                current_user,
-                school,
-                code=form.code.data.strip(),
-                name=form.name.data.strip(),
-                district_id=form.district_id.data,
-                level=SchoolLevel(form.level.data),
-                is_central=form.is_central.data,
-                is_township_junior=form.is_township_junior.data,
-                is_seat=form.is_seat.data,
-                central_school_id=form.central_school_id.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            if error.status_code == 403:
-                abort(403, description=error.message)
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash("学校已保存。", "success")
-            return redirect(url_for("orgs.schools"), 303)
+    save = lambda: services.save_school(
+        current_user,
+        school,
+        code=form.code.data.strip(),
+        name=form.name.data.strip(),
+        district_id=form.district_id.data,
+        level=SchoolLevel(form.level.data),
+        is_central=form.is_central.data,
+        is_township_junior=form.is_township_junior.data,
+        is_seat=form.is_seat.data,
+        central_school_id=form.central_school_id.data,
+    )
+    if form.validate_on_submit() and attempt(save, form)[0]:
+        flash("学校已保存。", "success")
+        return redirect(url_for("orgs.schools"), 303)
     status = 422 if request.method == "POST" else 200
     return render_page_or_block(
         "orgs/school_form.html", "school_form", status=status, form=form, school=school
@@ -177,15 +163,14 @@ def import_schools():
     problems: list = []
     message = None
     if form.validate_on_submit():
-        try:
-            count = services.import_schools(current_user, form.file.data.stream)
-        except ImportRejected as error:
-            db.session.rollback()
-            message, problems = error.message, error.problems
-        else:
-            db.session.commit()
+        ok, count = attempt(
+            lambda: services.import_schools(current_user, form.file.data.stream),
+            on_error=lambda error: (error.message, getattr(error, "problems", [])),
+        )
+        if ok:
             flash(f"已导入 {count} 所学校。", "success")
             return redirect(url_for("orgs.schools"), 303)
+        message, problems = count
     else:
         message = "；".join(form.file.errors) or "请选择要导入的 xlsx 文件。"
     return render_page_or_block(

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app import signals
 from app.audit import services as audit
@@ -47,15 +47,6 @@ ENTRY_FIELDS = (
 
 
 # ---------------------------------------------------------------- scope and lock
-
-
-def competition_or_404(competition_id: int, *, with_subjects: bool = False) -> Competition:
-    """The competition with its stages (every roster page needs the deadline, R-ROS-5) in one query;
-    ``with_subjects`` loads the subjects too, so roster rows find theirs without SQL."""
-    options = [joinedload(Competition.stages)] + (
-        [selectinload(Competition.subjects)] if with_subjects else []
-    )
-    return get_or_raise(Competition, competition_id, "赛事不存在。", options=options)
 
 
 def entry_in_scope(user, entry_id: int) -> Entry:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from app.competitions.models import Competition
 from app.competitions.queries import chosen_competition
-from app.errors import DomainError
 from app.extensions import db, limiter
 from app.orgs.models import District, School
 from app.roles import Role
@@ -101,7 +100,7 @@ def _dashboard_rows(competition: Competition):
 @roles_required(*ADMIN_ROLES)
 def dashboard(competition_id: int):
     """R-ROS-1 per school (and per district for the city): listed, competing, exempted, excluded, rate, stamped."""
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     rows, district_id = _dashboard_rows(competition)
     districts = (
         db.session.scalars(sa.select(District).order_by(District.code)).all()
@@ -129,7 +128,7 @@ def dashboard(competition_id: int):
 @roles_required(*ADMIN_ROLES)
 def dashboard_xlsx(competition_id: int):
     """R-XLS-1: the dashboard table."""
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     rows, _ = _dashboard_rows(competition)
     return xlsx_response(
         f"{competition.name}-报名情况.xlsx",
@@ -172,7 +171,7 @@ def dashboard_xlsx(competition_id: int):
 
 
 def _roster_context(competition: Competition, school: School, **extra) -> dict:
-    # Entry.subject is found in the identity map: competition_or_404 loaded the subjects.
+    # Entry.subject is found in the identity map: chosen_competition loaded the subjects.
     entries = db.session.scalars(
         sa.select(Entry)
         .where(Entry.competition_id == competition.id, Entry.school_id == school.id)
@@ -219,7 +218,7 @@ def _roster_context(competition: Competition, school: School, **extra) -> dict:
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>")
 @roles_required(*ADMIN_ROLES)
 def roster(competition_id: int, school_id: int):
-    competition = services.competition_or_404(competition_id, with_subjects=True)
+    competition = chosen_competition(competition_id, with_subjects=True)
     school = services.school_in_scope(current_user, school_id)
     block = "summary" if request.args.get("part") == "summary" else "roster_body"
     return render_page_or_block(ROSTER, block, **_roster_context(competition, school))
@@ -229,7 +228,7 @@ def roster(competition_id: int, school_id: int):
 @roles_required(*ADMIN_ROLES)
 def roster_xlsx(competition_id: int, school_id: int):
     """R-XLS-1 / R-ROS-1: the school's roster, the import columns first so it can be edited and re-imported."""
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     school = services.school_in_scope(current_user, school_id)
     entries = db.session.scalars(
         sa.select(Entry)
@@ -267,7 +266,7 @@ def roster_xlsx(competition_id: int, school_id: int):
 @roles_required(*ADMIN_ROLES)
 def template(competition_id: int, school_id: int):
     """The import template: Chinese headers, ID column as text, two example rows."""
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     school = services.school_in_scope(current_user, school_id)
     return xlsx_response(
         "教师名单导入模板.xlsx", "教师名单", importer.HEADERS, importer.template_rows(competition, school)
@@ -293,7 +292,7 @@ def check_id(competition_id: int):
     A duplicate is named only within the caller's scope, and lookups are rate-limited per account
     (issue 12.7): the check is not a city-wide directory of ID numbers.
     """
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     raw = (request.form.get("id_number") or "").strip()
     subject_id = request.form.get("subject_id", type=int)
     subject = next((s for s in competition.subjects if s.id == subject_id), None)
@@ -338,7 +337,7 @@ def _fill_entry(form: EntryForm) -> dict:
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/entries", methods=["POST"])
 @roles_required(*ADMIN_ROLES)
 def create_entry(competition_id: int, school_id: int):
-    competition = services.competition_or_404(competition_id, with_subjects=True)
+    competition = chosen_competition(competition_id, with_subjects=True)
     school = services.school_in_scope(current_user, school_id)
     form = EntryForm()
     form.subject_id.choices = _subject_choices(competition, school)
@@ -454,31 +453,26 @@ def import_roster(competition_id: int, school_id: int):
     “预览变化” runs the same import and rolls it back: the admin sees who would be added, changed and
     removed, then uploads the file again to apply it (nothing is kept between the two requests).
     """
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     school = services.school_in_scope(current_user, school_id)
     form = ImportForm()
     problems: list = []
     preview = request.form.get("preview") == "1"
     if form.validate_on_submit():
-        try:
-            result = importer.import_roster(
+        ok, result = attempt(
+            lambda: importer.import_roster(
                 current_user,
                 competition,
                 school,
                 form.file.data.stream,
                 remove_missing=form.remove_missing.data or preview,
                 reason=form.reason.data or ("预览" if preview else None),
-            )
-        except DomainError as error:  # ImportRejected carries every bad row (R-ROS-6)
-            db.session.rollback()
-            if error.status_code == 403:
-                raise
-            message, problems = error.message, getattr(error, "problems", [])
-        else:
-            if preview:
-                db.session.rollback()
-            else:
-                db.session.commit()
+            ),
+            # ImportRejected carries every bad row (R-ROS-6)
+            on_error=lambda error: (error.message, getattr(error, "problems", [])),
+            keep=not preview,
+        )
+        if ok:
             return render_page_or_block(
                 "rosters/import_result.html",
                 "import_result",
@@ -490,6 +484,7 @@ def import_roster(competition_id: int, school_id: int):
                 preview=preview,
                 remove_missing=form.remove_missing.data,
             )
+        message, problems = result
     else:
         message = "；".join(form.file.errors) or "请选择要导入的 xlsx 文件。"
     return render_page_or_block(
@@ -557,7 +552,7 @@ _STATE_ORDER = sa.case(
 @roles_required(*ADMIN_ROLES)
 def exemptions(competition_id: int):
     """R-ROS-4: the applications in the user's scope, those awaiting the district first."""
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     applications = db.session.scalars(_exemptions_stmt(competition)).all()
     return render_page_or_block(
         "rosters/exemptions.html",
@@ -582,7 +577,7 @@ def _exemption_step_for(application: ExemptionApplication) -> ExemptionStep | No
 @roles_required(*ADMIN_ROLES)
 def exemptions_xlsx(competition_id: int):
     """R-XLS-1: the exemption applications table."""
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     applications = db.session.scalars(_exemptions_stmt(competition)).all()
     return xlsx_response(
         f"{competition.name}-免赛申请.xlsx",
@@ -659,7 +654,7 @@ def _exemption_step(application_id: int, step):
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/print")
 @roles_required(*ADMIN_ROLES)
 def print_list(competition_id: int, school_id: int):
-    competition = services.competition_or_404(competition_id, with_subjects=True)
+    competition = chosen_competition(competition_id, with_subjects=True)
     school = services.school_in_scope(current_user, school_id)
     return render_page_or_block("rosters/print.html", "sheet", **_roster_context(competition, school))
 
@@ -668,7 +663,7 @@ def print_list(competition_id: int, school_id: int):
 @roles_required(*ADMIN_ROLES)
 def stamped(competition_id: int, school_id: int):
     """POST: upload the stamped scan; GET: the stored scan as a download, for whoever manages the school (R-ROS-5)."""
-    competition = services.competition_or_404(competition_id)
+    competition = chosen_competition(competition_id)
     school = services.school_in_scope(current_user, school_id)
     if request.method == "GET":
         item = services.stamped_list(competition.id, school.id)

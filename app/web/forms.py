@@ -26,11 +26,21 @@ def optional_int(value) -> int | None:
     return int(value) if value not in (None, "", "None") else None
 
 
-def attempt(action: Callable[[], Any], form: FlaskForm | None = None) -> tuple[bool, Any]:
-    """One request, one transaction: run a service call and commit; on a DomainError roll back.
+def attempt(
+    action: Callable[[], Any],
+    form: FlaskForm | None = None,
+    *,
+    on_error: Callable[[DomainError], Any] | None = None,
+    keep: bool = True,
+) -> tuple[bool, Any]:
+    """One request, one transaction — the one way a view commits or rolls back.
 
-    The Chinese message goes onto ``form`` (re-rendered with 422 by the caller) or, without a form,
-    into a flash. A scope refusal (NotAllowed, 403) is re-raised for the error page: not a form error.
+    Runs ``action`` (a service call). It succeeds: commit (or roll back when ``keep`` is False, for a
+    preview that only shows what would change) and return ``(True, value)``. It raises a DomainError:
+    roll back; a scope refusal (NotAllowed, 403) is re-raised for the error page, not shown as a
+    form error. Otherwise the Chinese message goes to ``on_error(error)`` — its return value (typically
+    the page re-rendered inline with 422) comes back as ``(False, response)`` — or onto ``form``
+    (re-rendered with 422 by the caller), or into a flash; then ``(False, None)``.
     """
     try:
         value = action()
@@ -38,10 +48,15 @@ def attempt(action: Callable[[], Any], form: FlaskForm | None = None) -> tuple[b
         db.session.rollback()
         if error.status_code == 403:
             raise
+        if on_error is not None:
+            return False, on_error(error)
         if form is not None:
             show_domain_error(form, error)
         else:
             flash(error.message, "error")
         return False, None
-    db.session.commit()
+    if keep:
+        db.session.commit()
+    else:
+        db.session.rollback()
     return True, value
