@@ -11,10 +11,11 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from app.advancement import services
+from app.advancement import permissions, services
 from app.advancement.models import AdvancementUnit
-from app.competitions.models import Competition, Stage, StageKind
+from app.competitions.models import Competition, Rounding, Stage, StageKind
 from app.competitions.queries import chosen_competition
+from app.draws import labels as draw_labels
 from app.draws import services as draw_store
 from app.draws.models import Draw, DrawPurpose, DrawStatus
 from app.draws.views import confirmation_page, public_draw
@@ -22,6 +23,7 @@ from app.errors import DomainError, NotAllowed, NotFound
 from app.extensions import db
 from app.roles import Role
 from app.web.access import roles_required
+from app.web.forms import attempt
 from app.web.render import render_page_or_block
 from app.web.xlsx import xlsx_response
 
@@ -85,7 +87,12 @@ def index():
     competition = _competition()
     if competition is None:
         return render_page_or_block(
-            "advancement/index.html", "summary", competition=None, stages=[], summary=[]
+            "advancement/index.html",
+            "summary",
+            competition=None,
+            stages=[],
+            summary=[],
+            can_export_summary=False,
         )
     stages = [s for s in competition.stages if s.kind != StageKind.PRELIMINARY]
     return render_page_or_block(
@@ -94,6 +101,7 @@ def index():
         competition=competition,
         stages=stages,
         summary=_summary(competition),
+        can_export_summary=permissions.can_export_summary(current_user),
     )
 
 
@@ -142,6 +150,10 @@ def quotas(stage_id: int):
         rounding=policy.rounding,
         change=services.policy_change(stage, rows),
         css=CSS,
+        can_freeze=permissions.can_freeze(current_user, stage),
+        per_unit_basis=stage.kind == StageKind.SEMIFINAL,
+        largest_remainder=policy.rounding == Rounding.LARGEST_REMAINDER,
+        draw_labels=draw_labels,
     )
 
 
@@ -238,6 +250,7 @@ def _unit_page(
         may_confirm=services.can_confirm(current_user, unit),
         pending=next((d for d in draws if d.status == DrawStatus.ANNOUNCED), None),
         css=CSS,
+        draw_labels=draw_labels,
     )
 
 
@@ -276,19 +289,17 @@ def unit_xlsx(unit_id: int):
 
 def _act(unit: AdvancementUnit, action, success: str, **form_state):
     """Run one state change; on a rule broken, re-render the unit page with the Chinese message (422)."""
-    try:
-        action()
-    except NotAllowed:
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        return _unit_page(
+    ok, page = attempt(
+        action,
+        on_error=lambda error: _unit_page(
             db.session.get(AdvancementUnit, unit.id),
             status=error.status_code,
             error=error.message,
             **form_state,
-        )
-    db.session.commit()
+        ),
+    )
+    if not ok:
+        return page
     flash(success, "success")
     return redirect(url_for("advancement.unit", unit_id=unit.id), 303)
 

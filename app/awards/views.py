@@ -39,8 +39,7 @@ ORGANISERS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 
 def _competition() -> Competition | None:
     """The competition ``?competition=`` names (404 if there is none such), else the newest."""
-    wanted = request.args.get("competition", type=int)
-    return get_or_raise(Competition, wanted, "没有这个赛事。") if wanted else chosen_competition()
+    return chosen_competition(request.args.get("competition", type=int))
 
 
 def _districts_for(user: User) -> list[District]:
@@ -141,7 +140,7 @@ def _preview_context(competition: Competition, scope: Scope) -> dict:
 def _organiser_scope(competition_id: int, kind: str, district_id: int | None) -> tuple[Competition, Scope]:
     """The competition and scope of a preview/publish request; previews show unpublished figures, so only
     the organiser of that scope may see them (R-ROLE-1)."""
-    competition = get_or_raise(Competition, competition_id, "没有这个赛事。")
+    competition = chosen_competition(competition_id)
     scope = _scope(services.parse_kind(kind), district_id)
     services.check_publish(current_user, scope)
     return competition, scope
@@ -471,7 +470,7 @@ def certificates(release_id: int):
 @public
 def public_results(competition_id: int):
     """Published results and awards of a competition; search by name or school; mobile first."""
-    competition = get_or_raise(Competition, competition_id, "没有这个赛事。")
+    competition = chosen_competition(competition_id)
     q = (request.args.get("q") or "").strip()[:40]
     releases = db.session.scalars(
         sa.select(AwardRelease)

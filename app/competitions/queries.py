@@ -15,7 +15,9 @@ def competitions_stmt() -> sa.Select:
     return sa.select(Competition).order_by(Competition.year.desc(), Competition.id.desc())
 
 
-def chosen_competition(competition_id: int | None = None, *, with_subjects: bool = False) -> Competition | None:
+def chosen_competition(
+    competition_id: int | None = None, *, with_subjects: bool = False
+) -> Competition | None:
     """The one chooser of "which competition" for every view.
 
     With ``competition_id`` (a URL's ``<competition_id>`` or a page's ``?competition=``): that

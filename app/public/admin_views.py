@@ -17,7 +17,7 @@ from app.competitions.models import Competition, Stage
 from app.competitions.queries import chosen_competition
 from app.extensions import db
 from app.orgs.models import District, School
-from app.public import queries, services
+from app.public import permissions, queries, services
 from app.public.forms import AnnouncementForm, ListingForm, ResolveForm
 from app.public.models import Announcement, Listing, Objection, ObjectionStatus
 from app.roles import Role
@@ -60,6 +60,7 @@ def index():
         pending=queries.pending_objections(current_user, competition),
         timeline=queries.timeline(competition),
         announcements=queries.announcements(competition),
+        can_publish=permissions.can_publish(current_user),
     )
 
 

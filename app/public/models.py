@@ -95,6 +95,11 @@ class ObjectionStatus(LabelledEnum):
     DISMISSED = "dismissed", "不成立"
     UPHELD = "upheld", "成立"
 
+    @property
+    def tone(self) -> str:
+        """The badge colour screens show: waiting, dismissed, or upheld."""
+        return {"pending": "warn", "upheld": "bad"}.get(self.value, "")
+
 
 class Objection(db.Model):
     """An objection (异议) filed during a listing period against one listed teacher (R-PUB-2).

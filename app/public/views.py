@@ -10,8 +10,9 @@ from flask import abort, current_app, redirect, request, url_for
 from sqlalchemy.orm import joinedload
 
 from app.competitions.models import Competition, Stage, StageKind
-from app.competitions.queries import competitions_stmt
+from app.competitions.queries import chosen_competition, competitions_stmt
 from app.competitions.services import rules_in_force
+from app.draws import labels as draw_labels
 from app.extensions import db, limiter
 from app.orgs.models import District
 from app.public import bp, queries, services
@@ -41,7 +42,7 @@ def index():
 @public
 def competition(competition_id: int):
     """R-PUB-1: the competition page — timeline with listing periods, announcements, disqualifications, rules."""
-    competition = db.get_or_404(Competition, competition_id)
+    competition = chosen_competition(competition_id)
     return render_page_or_block(
         "public/competition.html",
         "content",
@@ -104,6 +105,8 @@ def listing(stage_id: int):
         districts=districts,
         open_district_ids=queries.covered_district_ids(open_now),
         draws=queries.stage_draws(stage) if full and stage.kind != StageKind.PRELIMINARY else [],
+        draw_labels=draw_labels,
+        advanced=stage.kind != StageKind.PRELIMINARY,
         disqualified=queries.disqualified(stage.competition) if full else [],
     )
 

@@ -89,6 +89,11 @@ class AdvanceRoute(LabelledEnum):
     RECOMMENDED = "recommended", "推荐"
     DRAWN = "drawn", "抽取"
 
+    @property
+    def is_drawn(self) -> bool:
+        """Advanced by the public draw (R-DRAW-1), not by recommendation."""
+        return self is AdvanceRoute.DRAWN
+
 
 class StageEntrant(db.Model):
     """A teacher who advanced into the semifinal or final, and how (R-Q-4, R-DRAW-1).
