@@ -18,9 +18,9 @@ from app.competitions.models import Level, Rounding, StageKind, SubjectKind
 from app.competitions.services import SETTINGS
 
 STAGE_FLAGS = [
-    ("blind", "匿名评审（R-X-1）"),
-    ("announce_scores", "当场亮分（R-X-3）"),
-    ("live_display", "开放大屏（R-X-3）"),
+    ("blind", "匿名评审"),  # R-X-1
+    ("announce_scores", "当场亮分"),  # R-X-3
+    ("live_display", "开放大屏"),  # R-X-3
 ]
 
 

@@ -78,26 +78,26 @@ def create_competition(
 
 # Every configurable rule value: (attribute, label, kind). kind: date, int, ratio (shown as %), bool, rounding.
 SETTINGS: list[tuple[str, str, str]] = [
-    ("youth_cutoff", "青年组出生日期界限（当日及以后出生为青年组，R-GRP-1）", "date"),
-    ("award_window_years", "获一等奖不在参赛范围的年限（年，R-ROS-3）", "int"),
-    ("retire_male_before", "男教师临近退休：在此日期之前出生（R-ROS-4）", "date"),
-    ("retire_female_before", "女教师临近退休：在此日期之前出生（R-ROS-4）", "date"),
-    ("semifinal_ratio", "复赛名额占初赛参赛人数比例（R-Q-1）", "ratio"),
-    ("semifinal_recommend_ratio", "复赛名额中推荐比例（其余随机抽取，R-Q-1）", "ratio"),
-    ("final_ratio", "决赛名额占复赛参赛人数比例（R-Q-2）", "ratio"),
-    ("final_recommend_ratio", "决赛名额中推荐比例（其余随机抽取，R-Q-2）", "ratio"),
-    ("rounding", "名额取整方式（R-Q-3）", "rounding"),
-    ("panel_min_judges", "每个评委组最少评委人数（R-PANEL-1）", "int"),
-    ("trim_threshold", "评委达到此人数时去掉一个最高分和一个最低分（R-SCORE-3）", "int"),
-    ("rank_by_subject", "排名按学科分别进行（R-RANK-1）", "bool"),
-    ("semifinal_first_ratio", "复赛一等奖比例（R-AW-1）", "ratio"),
-    ("semifinal_second_ratio", "复赛二等奖比例（R-AW-1）", "ratio"),
-    ("final_first_ratio", "决赛一等奖比例（R-AW-1）", "ratio"),
-    ("final_second_ratio", "决赛二等奖比例（R-AW-1）", "ratio"),
-    ("final_third_ratio", "决赛三等奖比例（R-AW-1）", "ratio"),
-    ("team_award_ratio", "优秀团队奖：按获奖比例排名前（R-AW-3）", "ratio"),
-    ("listing_days", "公示期（天，R-PUB-2）", "int"),
-    ("objection_requires_identity", "提出异议须填写真实姓名和电话（不公开，R-PUB-2）", "bool"),
+    ("youth_cutoff", "青年组出生日期界限（当日及以后出生为青年组）", "date"),  # R-GRP-1
+    ("award_window_years", "获一等奖不在参赛范围的年限（年）", "int"),  # R-ROS-3
+    ("retire_male_before", "男教师临近退休：在此日期之前出生", "date"),  # R-ROS-4
+    ("retire_female_before", "女教师临近退休：在此日期之前出生", "date"),  # R-ROS-4
+    ("semifinal_ratio", "复赛名额占初赛参赛人数比例", "ratio"),  # R-Q-1
+    ("semifinal_recommend_ratio", "复赛名额中推荐比例（其余随机抽取）", "ratio"),  # R-Q-1
+    ("final_ratio", "决赛名额占复赛参赛人数比例", "ratio"),  # R-Q-2
+    ("final_recommend_ratio", "决赛名额中推荐比例（其余随机抽取）", "ratio"),  # R-Q-2
+    ("rounding", "名额取整方式", "rounding"),  # R-Q-3
+    ("panel_min_judges", "每个评委组最少评委人数", "int"),  # R-PANEL-1
+    ("trim_threshold", "评委达到此人数时去掉一个最高分和一个最低分", "int"),  # R-SCORE-3
+    ("rank_by_subject", "排名按学科分别进行", "bool"),  # R-RANK-1
+    ("semifinal_first_ratio", "复赛一等奖比例", "ratio"),  # R-AW-1
+    ("semifinal_second_ratio", "复赛二等奖比例", "ratio"),  # R-AW-1
+    ("final_first_ratio", "决赛一等奖比例", "ratio"),  # R-AW-1
+    ("final_second_ratio", "决赛二等奖比例", "ratio"),  # R-AW-1
+    ("final_third_ratio", "决赛三等奖比例", "ratio"),  # R-AW-1
+    ("team_award_ratio", "优秀团队奖：按获奖比例排名前", "ratio"),  # R-AW-3
+    ("listing_days", "公示期（天）", "int"),  # R-PUB-2
+    ("objection_requires_identity", "提出异议须填写真实姓名和电话（不公开）", "bool"),  # R-PUB-2
 ]
 
 

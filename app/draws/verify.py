@@ -26,7 +26,7 @@ except ImportError:  # run as a plain script from a folder holding rfc3797.py, o
 USAGE = """用法：python -m app.draws.verify 记录.json [记录2.json …]
       python verify.py 记录.json          （rfc3797.py 与 verify.py 放在同一文件夹即可）
       python verify.py - < 记录.json      （“-” 表示从标准输入读取）
-按 RFC 3797 重算每份公开的抽签记录（R-DRAW-1）。
+按 RFC 3797 重算每份公开的抽签记录。
 退出码：0 全部一致；1 有不一致；2 有无法读取的输入。"""
 
 EXIT_MATCH, EXIT_MISMATCH, EXIT_UNREADABLE = 0, 1, 2
