@@ -89,3 +89,299 @@ def test_each_role_is_refused_where_it_is_not_allowed(app, client, city, login, 
     assert allowed > 0
     if role != Role.CITY_ADMIN:
         assert refused > 0
+
+
+# ---------------------------------------------------------------- every workflow POST by every role
+#
+# Each workflow step is posted by each of seven callers. A caller the rules refuse gets 403 (anonymous:
+# 302 to the login page) and the database is left exactly as it was. The first caller the rules allow
+# succeeds (2xx/3xx, not a login page) where the case marks ``ok``; the other allowed callers are not
+# refused (the step may by then be done, which is a 4xx other than 403, never a refusal).
+# Judging POSTs are covered by tests/judging (the judging engineer extends this matrix at merge).
+
+CALLERS = (
+    "anonymous",
+    "other_school_admin",
+    "school_admin",
+    "other_district_admin",
+    "district_admin",
+    "city_admin",
+    "judge",
+)
+SCHOOL_SCOPE = ("school_admin", "district_admin", "city_admin")
+ORGANISERS = ("district_admin", "city_admin")
+ALL_DISTRICTS = ("other_district_admin", "district_admin", "city_admin")
+
+
+def _snapshot():
+    """Every row of every table: what a refused POST must leave untouched."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+
+    db.session.expire_all()
+    return {
+        table.name: sorted(map(repr, db.session.execute(sa.select(table)).all()))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def _season(city, f):
+    """One competition with a roster, open exemption applications, frozen semifinal quotas, a unit
+    awaiting confirmation, an announced draw and an announcement — one object per workflow step."""
+    from datetime import date
+
+    from app.advancement import services as advancement
+    from app.competitions.models import Level, StageKind
+    from app.extensions import db
+    from app.public import services as public
+    from app.rosters.models import ExemptionReason
+    from app.rosters.services import apply_exemption, review_exemption
+    from tests.advancement.helpers import SOURCES, freeze_and_confirm, world
+
+    w = world(city, central=6, affiliate=2, township=4, other=5)
+    comp = w.competition
+    comp.stage(StageKind.PRELIMINARY).deadline = date(2099, 12, 2)
+    entries = w.entries["central"]
+    old_male = f.gen_entry(comp, city.central, name="老教师", birth=date(1960, 3, 1), sex="男")
+    submitted = apply_exemption(
+        city.school_admin,
+        f.gen_entry(comp, city.central, birth=date(1961, 1, 1), sex="男"),
+        reason=ExemptionReason.RETIREMENT,
+    )
+    approved = apply_exemption(
+        city.school_admin,
+        f.gen_entry(comp, city.central, birth=date(1962, 1, 1), sex="男"),
+        reason=ExemptionReason.RETIREMENT,
+    )
+    review_exemption(city.school_admin, approved, approve=True)
+    unused = next(s for s in comp.subjects if s.level == Level.JUNIOR and s.name != "语文")
+    central_unit = freeze_and_confirm(w, city, city.central)
+    township_unit = w.unit(city.township)
+    advancement.set_nominations(township_unit, advancement.suggest_by_rank(township_unit), by=city.city_admin)
+    draw = (
+        advancement.announce_unit_draw(central_unit, SOURCES, by=city.city_admin)
+        if advancement.vacancies(central_unit)
+        else None
+    )
+    notice = public.save_announcement(
+        comp, None, by=city.district_admin, title="通知", body="正文", pinned=False, district=city.d1
+    )
+    db.session.commit()
+    return {
+        "w": w,
+        "comp": comp,
+        "entries": entries,
+        "old_male": old_male,
+        "submitted": submitted,
+        "approved": approved,
+        "unused": unused,
+        "central_unit": central_unit,
+        "township_unit": township_unit,
+        "draw": draw,
+        "notice": notice,
+    }
+
+
+def _cases(city, s):
+    """(name, url, data, allowed callers, whether the first allowed caller must succeed)."""
+    import io
+
+    from app.competitions.models import StageKind
+    from tests.rosters.helpers import id_for, xlsx_file
+
+    c, central = s["comp"], city.central
+    roster_rows = [[e.name, e.id_number, "小学", e.subject.name, "", "", ""] for e in s["entries"]]
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    cases = [
+        (
+            "roster add",
+            f"/rosters/{c.id}/schools/{central.id}/entries",
+            lambda: {
+                "name": "新老师",
+                "id_number": id_for(__import__("datetime").date(1988, 1, 1)),
+                "subject_id": s["entries"][0].subject_id,
+            },
+            SCHOOL_SCOPE,
+            True,
+        ),
+        (
+            "roster edit",
+            f"/rosters/entries/{s['entries'][1].id}/edit",
+            lambda: {
+                "name": "改名",
+                "id_number": s["entries"][1].id_number,
+                "subject_id": s["entries"][1].subject_id,
+            },
+            SCHOOL_SCOPE,
+            True,
+        ),
+        ("roster delete", f"/rosters/entries/{s['entries'][2].id}/delete", dict, SCHOOL_SCOPE, True),
+        (
+            "exemption apply",
+            f"/rosters/entries/{s['old_male'].id}/exemption",
+            lambda: {"reason": "retirement"},
+            SCHOOL_SCOPE,
+            True,
+        ),
+        (
+            "exemption review",
+            f"/rosters/exemptions/{s['submitted'].id}/review",
+            lambda: {"approve": "1"},
+            ("school_admin",),
+            True,
+        ),
+        (
+            "exemption decide",
+            f"/rosters/exemptions/{s['approved'].id}/decide",
+            lambda: {"approve": "1"},
+            ORGANISERS,
+            True,
+        ),
+        (
+            "stamped list",
+            f"/rosters/{c.id}/schools/{central.id}/stamped",
+            lambda: {"file": (io.BytesIO(png), "盖章.png")},
+            SCHOOL_SCOPE,
+            True,
+        ),
+        (
+            "subject add",
+            f"/competitions/{c.id}/subjects",
+            lambda: {"level": "primary", "name": "书法", "kind": "art"},
+            ("city_admin",),
+            True,
+        ),
+        ("subject remove", f"/competitions/subjects/{s['unused'].id}/delete", dict, ("city_admin",), True),
+        ("competition edit", f"/competitions/{c.id}/edit", dict, ("city_admin",), False),
+        (
+            "district edit",
+            f"/admin/districts/{city.d1.id}",
+            lambda: {"code": "D01", "name": "东山区"},
+            ("city_admin",),
+            True,
+        ),
+        ("school edit", f"/admin/schools/{central.id}", dict, ORGANISERS, False),
+        ("schools import", "/admin/schools/import", dict, ALL_DISTRICTS, False),
+        ("user edit", f"/admin/users/{city.school_admin.id}", dict, ORGANISERS, False),
+        (
+            "quota freeze",
+            f"/advancement/stages/{c.stage(StageKind.FINAL).id}/freeze",
+            dict,
+            ("city_admin",),
+            False,
+        ),
+        ("recommend", f"/advancement/units/{s['central_unit'].id}/recommend", dict, SCHOOL_SCOPE, False),
+        ("confirm", f"/advancement/units/{s['township_unit'].id}/confirm", dict, ORGANISERS, True),
+        (
+            "send back",
+            f"/advancement/units/{s['township_unit'].id}/return",
+            lambda: {"reason": "请补充"},
+            ORGANISERS,
+            False,
+        ),
+        (
+            "draw announce",
+            f"/advancement/units/{s['central_unit'].id}/draws",
+            lambda: {"sources": "彩票号码"},
+            ORGANISERS,
+            False,
+        ),
+        (
+            "listing open",
+            f"/admin/public/stages/{c.stage(StageKind.PRELIMINARY).id}/listing",
+            dict,
+            ALL_DISTRICTS,
+            False,
+        ),
+        (
+            "city-wide announcement",
+            f"/admin/public/competitions/{c.id}/announcements/new",
+            lambda: {"title": "新通知", "body": "正文"},
+            ("city_admin",),
+            True,
+        ),
+        (
+            "announcement edit",
+            f"/admin/public/announcements/{s['notice'].id}",
+            lambda: {"title": "改", "body": "改", "district_id": str(city.d1.id)},
+            ORGANISERS,
+            False,
+        ),
+        (
+            "announcement delete",
+            f"/admin/public/announcements/{s['notice'].id}/delete",
+            dict,
+            ORGANISERS,
+            True,
+        ),
+        (
+            "awards publish",
+            f"/awards/{c.id}/publish/semifinal",
+            lambda: {"district_id": str(city.d1.id)},
+            ORGANISERS,
+            False,
+        ),
+    ]
+    cases.append(  # last: it rewrites the central school's roster
+        (
+            "roster import",
+            f"/rosters/{c.id}/schools/{central.id}/import",
+            lambda: {"file": (xlsx_file(roster_rows), "名单.xlsx"), "remove_missing": "y"},
+            SCHOOL_SCOPE,
+            False,
+        )
+    )
+    if s["draw"] is not None:
+        cases += [
+            ("draw perform", f"/advancement/draws/{s['draw'].id}/perform", dict, ORGANISERS, False),
+            (
+                "draw void",
+                f"/advancement/draws/{s['draw'].id}/void",
+                lambda: {"reason": "池有误"},
+                ORGANISERS,
+                False,
+            ),
+        ]
+    return cases
+
+
+def test_r_role_1_every_workflow_post_by_every_role(app, client, city, login, f):
+    """R-ROLE-1, R-ROS-4: role *and* scope checked on the server for the POST of every workflow step."""
+    from app.roles import Role
+
+    callers = {
+        "anonymous": None,
+        "other_school_admin": f.gen_user(Role.SCHOOL_ADMIN, school=city.other_school),
+        "school_admin": city.school_admin,
+        "other_district_admin": city.other_district_admin,
+        "district_admin": city.district_admin,
+        "city_admin": city.city_admin,
+        "judge": city.judge,
+    }
+    season = _season(city, f)
+    cases = _cases(city, season)
+    assert len(cases) >= 27 and season["draw"] is not None
+    for name, url, data, allowed, must_succeed in cases:
+        before = _snapshot()
+        for caller in (c for c in CALLERS if c not in allowed):
+            with client.session_transaction() as session:
+                session.clear()
+            if callers[caller] is not None:
+                login(callers[caller])
+            response = client.post(url, data=data(), content_type="multipart/form-data")
+            if caller == "anonymous":
+                assert response.status_code == 302 and "/login" in response.headers["Location"], (
+                    name,
+                    caller,
+                )
+            else:
+                assert response.status_code == 403, (name, caller, response.status_code)
+        assert _snapshot() == before, f"{name}: a refused POST changed the database"
+        for i, caller in enumerate(c for c in CALLERS if c in allowed):
+            login(callers[caller])
+            response = client.post(url, data=data(), content_type="multipart/form-data")
+            assert response.status_code != 403, (name, caller)
+            assert "/login" not in response.headers.get("Location", ""), (name, caller)
+            if i == 0 and must_succeed:
+                assert response.status_code < 400, (name, caller, response.status_code)

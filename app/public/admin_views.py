@@ -137,7 +137,7 @@ def listing_form(stage_id: int):
 def announcement_form(competition_id: int | None = None, announcement_id: int | None = None):
     """Post or edit an announcement shown on the competition's public page."""
     item = db.get_or_404(Announcement, announcement_id) if announcement_id else None
-    competition = db.get_or_404(Competition, item.competition_id if item else competition_id)
+    competition = chosen_competition(item.competition_id if item else competition_id)
     form = AnnouncementForm(obj=item)
     form.district_id.choices = _district_choices("市教育局（全市）")
     if item is not None:

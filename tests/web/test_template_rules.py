@@ -70,11 +70,11 @@ def test_the_checker_catches_what_it_should():
         "{{ {'drawn': '已抽取'}[d.status.value] }}",
         "{% if draws|selectattr('status.value', 'equalto', 'drawn')|list %}",
         "{% if x in ('drawn', 'void') %}",
-        "{% if step == \"semifinal\" %}",
+        '{% if step == "semifinal" %}',
         "{% if Role.CITY_ADMIN %}",
     ]
     assert all(literal_comparisons(t, values) for t in bad)
-    good = ['{% if can_review %}', '{% if mode == "edit" %}', '<span class="prize-{{ a.prize.value }}">']
+    good = ["{% if can_review %}", '{% if mode == "edit" %}', '<span class="prize-{{ a.prize.value }}">']
     assert not any(literal_comparisons(t, values) for t in good)
 
 
@@ -108,9 +108,11 @@ def _chinese_literals_with_rule_ids(source: str) -> list[tuple[int, str]]:
                 docstrings.add(id(body[0].value))
     hits = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-            if CJK.search(node.value) and RULE_ID.search(node.value):
-                hits.append((node.lineno, node.value))
+        is_text = (
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+        )
+        if is_text and CJK.search(node.value) and RULE_ID.search(node.value):
+            hits.append((node.lineno, node.value))
     return hits
 
 
