@@ -19,21 +19,19 @@ import sqlalchemy as sa
 
 from app.audit import services as audit
 from app.competitions.models import Competition, Level, Subject
-from app.competitions.rules import group_for
-from app.errors import DomainError
 from app.extensions import db
 from app.orgs.models import School, SchoolLevel
 from app.rosters import rules
-from app.rosters.idcard import IdNumberError, make_id_number, parse_id_number
+from app.rosters.idcard import make_id_number
 from app.rosters.models import Entry, EntryStatus, ExemptionApplication
 from app.rosters.services import (
-    _clean_award,
-    _clean_phone,
-    _need_reason,
+    Problem,
     allocate_numbers,
+    clean_row,
     duplicate_message,
     edit_check,
-    subject_allowed,
+    need_reason,
+    unknown_subject,
 )
 from app.timeutil import utcnow
 from app.web.xlsx import ImportRejected, RowProblem, cell_text, read_sheet
@@ -53,7 +51,15 @@ COMPARED = (
     "sex",
     "birth_date",
 )
-_FIELD_HEADER = {"award_name": "一等奖名称", "award_year": "获奖年份", "phone": "手机号码"}
+COLUMN_OF = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "level": "学段",
+    "subject_id": "学科",
+    "phone": "手机号码",
+    "award_name": "一等奖名称",
+    "award_year": "获奖年份",
+}
 
 
 @dataclass
@@ -100,35 +106,26 @@ def _subject_index(competition: Competition) -> dict[tuple[Level, str], Subject]
 
 
 def _subject_for(
-    row: dict, school: School, index: dict, number: int, problems: list[RowProblem]
-) -> Subject | None:
+    row: dict, school: School, competition: Competition, index: dict
+) -> tuple[Subject | None, Problem | None]:
+    """The subject a row's 学段 and 学科 cells name, or the problem with them (the cleaner checks the rest)."""
     level_text, subject_text = cell_text(row.get("学段")), cell_text(row.get("学科"))
     if not subject_text:
-        problems.append(RowProblem(number, "学科", "不能为空"))
-        return None
+        return None, None  # the cleaner's "请选择任教学科。"
     level = Level.from_label(level_text) if level_text else None
     if level_text and level is None:
-        problems.append(RowProblem(number, "学段", f"应为“小学”或“初中”，实际为“{level_text}”"))
-        return None
+        return None, Problem("level", f"学段应为“小学”或“初中”，实际为“{level_text}”。")
     for candidate in Level:  # "小学语文" in the subject column is fine too
         if subject_text.startswith(candidate.label) and len(subject_text) > 2:
             level, subject_text = level or candidate, subject_text[len(candidate.label) :]
     if level is None:
         if school.level == SchoolLevel.NINE_YEAR:
-            problems.append(RowProblem(number, "学段", "九年一贯制学校须填写学段（小学或初中）"))
-            return None
+            return None, Problem("level", "九年一贯制学校须填写学段（小学或初中）。")
         level = Level.PRIMARY if school.level == SchoolLevel.PRIMARY else Level.JUNIOR
     subject = index.get((level, subject_text))
     if subject is None:
-        names = "、".join(name for (lv, name) in index if lv == level)
-        problems.append(
-            RowProblem(number, "学科", f"本赛事{level.label}没有“{subject_text}”学科（可填：{names}）")
-        )
-        return None
-    if not subject_allowed(subject, school):
-        problems.append(RowProblem(number, "学段", f"{school.level.label}的教师不能报{subject.label}"))
-        return None
-    return subject
+        return None, Problem("subject_id", unknown_subject(competition, level, subject_text))
+    return subject, None
 
 
 def import_roster(
@@ -142,7 +139,7 @@ def import_roster(
     today: date | None = None,
 ) -> ImportResult:
     """R-ROS-6: validate every row, report every problem at once, and apply the file only when all are good."""
-    reason = _need_reason(edit_check(actor, competition, today=today), reason)
+    reason = need_reason(edit_check(actor, competition, today=today), reason)
     sheet = read_sheet(stream, REQUIRED, [h for h in HEADERS if h not in REQUIRED], max_rows=MAX_ROWS)
     subjects = _subject_index(competition)
     taken = {
@@ -165,62 +162,48 @@ def import_roster(
     problems: list[RowProblem] = []
     seen: dict[str, int] = {}
     parsed: list[dict] = []
+
+    def clash_of(number: int):
+        def check(id_number: str) -> str | None:
+            if id_number in seen:
+                return f"与本文件第{seen[id_number]}行重复（同一身份证号）"
+            seen[id_number] = number
+            other = taken.get(id_number)
+            if other and other[0] != school.id:
+                return duplicate_message(other[1], other[2], other[3]) + "。"
+            return None
+
+        return check
+
     for number, row in sheet.rows:
-        before = len(problems)
-        name = cell_text(row.get("姓名"))
-        if not name:
-            problems.append(RowProblem(number, "姓名", "不能为空"))
-        elif len(name) > 64:
-            problems.append(RowProblem(number, "姓名", "过长（最多64字）"))
-        raw_id = row.get("身份证号")
-        info = None
-        if raw_id is None or (isinstance(raw_id, str) and not raw_id.strip()):
-            problems.append(RowProblem(number, "身份证号", "不能为空"))
-        else:
-            try:
-                info = parse_id_number(raw_id)
-            except IdNumberError as error:
-                problems.append(RowProblem(number, "身份证号", str(error)))
-        if info is not None:
-            if info.number in seen:
-                problems.append(
-                    RowProblem(number, "身份证号", f"与本文件第{seen[info.number]}行重复（同一身份证号）")
-                )
-            else:
-                seen[info.number] = number
-                other = taken.get(info.number)
-                if other and other[0] != school.id:
-                    problems.append(
-                        RowProblem(number, "身份证号", duplicate_message(other[1], other[2], other[3]))
-                    )
-        subject = _subject_for(row, school, subjects, number, problems)
-        values: dict[str, Any] = {}
-        for clean, args, columns in (
-            (_clean_phone, (cell_text(row.get("手机号码")),), ("phone",)),
-            (
-                _clean_award,
-                (cell_text(row.get("一等奖名称")), cell_text(row.get("获奖年份")), competition),
-                ("award_name", "award_year"),
-            ),
-        ):
-            try:
-                result = clean(*args)
-            except DomainError as error:
-                problems.append(
-                    RowProblem(number, _FIELD_HEADER.get(error.field or "", "—"), error.message.rstrip("。"))
-                )
-                continue
-            values.update(zip(columns, result if len(columns) > 1 else (result,)))
-        if len(problems) == before:
-            values.update(
-                name=name,
-                id_number=info.number,
-                sex=info.sex,
-                birth_date=info.birth_date,
-                subject_id=subject.id,
-                group=group_for(info.birth_date, subject.level, competition.youth_cutoff),
+        subject, subject_problem = _subject_for(row, school, competition, subjects)
+        clean, row_problems = clean_row(
+            competition,
+            school,
+            name=cell_text(row.get("姓名")),
+            id_number=row.get("身份证号"),
+            subject=subject,
+            subject_problem=subject_problem,
+            phone=cell_text(row.get("手机号码")),
+            award_name=cell_text(row.get("一等奖名称")),
+            award_year=cell_text(row.get("获奖年份")),
+            clash_of=clash_of(number),
+        )
+        problems += [RowProblem(number, COLUMN_OF[p.field], p.message) for p in row_problems]
+        if clean is not None:
+            parsed.append(
+                {
+                    "name": clean.name,
+                    "id_number": clean.info.number,
+                    "sex": clean.info.sex,
+                    "birth_date": clean.info.birth_date,
+                    "subject_id": clean.subject.id,
+                    "group": clean.group,
+                    "phone": clean.phone,
+                    "award_name": clean.award_name,
+                    "award_year": clean.award_year,
+                }
             )
-            parsed.append(values)
     if problems:
         rows_bad = len({p.row for p in problems})
         raise ImportRejected(

@@ -73,7 +73,7 @@ def edit_check(user, competition: Competition, *, today: date | None = None) -> 
     return True
 
 
-def _need_reason(required: bool, reason: str | None) -> str | None:
+def need_reason(required: bool, reason: str | None) -> str | None:
     reason = (reason or "").strip()
     if required and not reason:
         raise DomainError("名单已截止，修改须填写原因（将记入审计日志）。", field="reason")
@@ -146,6 +146,12 @@ def duplicate_in_scope(
     return None
 
 
+def duplicate_of(competition_id: int, id_number: str, exclude_entry_id: int | None = None) -> str | None:
+    """R-ROS-2: the message for an ID number another row of the competition holds, naming that row."""
+    clash = find_duplicate(competition_id, id_number, exclude_entry_id)
+    return duplicate_message(clash[2], clash[0], clash[1]) + "。" if clash else None
+
+
 def allocate_numbers(competition: Competition, count: int) -> int:
     """Entrant numbers are unique per competition: the first of ``count`` consecutive new numbers.
 
@@ -157,6 +163,91 @@ def allocate_numbers(competition: Competition, count: int) -> int:
         sa.select(sa.func.max(Entry.entrant_number)).where(Entry.competition_id == competition.id)
     )
     return (top or 0) + 1
+
+
+@dataclass
+class Problem:
+    """One thing wrong with a roster row: the field it concerns and a complete Chinese sentence."""
+
+    field: str  # name, id_number, level, subject_id, phone, award_name, award_year
+    message: str
+
+
+@dataclass
+class CleanRow:
+    """A roster row that passed every check (R-ROS-1/2/3, R-GRP-1), ready to be stored."""
+
+    name: str
+    info: IdInfo
+    subject: Subject
+    group: Group
+    phone: str | None
+    award_name: str | None
+    award_year: int | None
+
+
+def unknown_subject(competition: Competition, level: Level | None, typed: str) -> str:
+    """The message for a subject the competition does not have, listing those it has at that level."""
+    names = "、".join(s.name for s in competition.subjects if level is None or s.level == level)
+    where = f"本赛事{level.label}" if level else "本赛事"
+    return f"{where}没有“{typed}”学科（可填：{names}）。"
+
+
+def clean_row(
+    competition: Competition,
+    school: School,
+    *,
+    name,
+    id_number,
+    subject: Subject | None,
+    subject_problem: Problem | None = None,
+    phone=None,
+    award_name=None,
+    award_year=None,
+    clash_of=None,
+) -> tuple[CleanRow | None, list[Problem]]:
+    """R-ROS-2, R-GRP-1: the one roster-row cleaner, shared by the web form and the xlsx import.
+
+    Every check runs and every problem is returned (same fields, same Chinese messages for both).
+    ``subject`` is the subject the caller resolved (None: none chosen, or ``subject_problem`` says why);
+    ``clash_of(id_number)`` answers the message for an ID number another row already holds, or None
+    (R-ROS-2: a duplicate names the other place; see :func:`duplicate_of`).
+    """
+    problems: list[Problem] = []
+    name = (name or "").strip() if isinstance(name, str) or name is None else str(name).strip()
+    if not name:
+        problems.append(Problem("name", "请填写姓名。"))
+    elif len(name) > 64:
+        problems.append(Problem("name", "姓名过长（最多64字）。"))
+    info = None
+    if id_number is None or (isinstance(id_number, str) and not id_number.strip()):
+        problems.append(Problem("id_number", "请填写身份证号。"))
+    else:
+        try:
+            info = parse_id_number(id_number)
+        except IdNumberError as error:
+            problems.append(Problem("id_number", f"身份证号有误：{error}"))
+    if info is not None and clash_of is not None:
+        clash = clash_of(info.number)
+        if clash:
+            problems.append(Problem("id_number", clash))
+    if subject is None:
+        problems.append(subject_problem or Problem("subject_id", "请选择任教学科。"))
+    elif not subject_allowed(subject, school):
+        problems.append(Problem("level", f"{school.level.label}的教师不能报{subject.label}。"))
+        subject = None
+    try:
+        phone = _clean_phone(phone)
+    except DomainError as error:
+        problems.append(Problem(error.field, error.message))
+    try:
+        award_name, award_year = _clean_award(award_name, award_year, competition)
+    except DomainError as error:
+        problems.append(Problem(error.field, error.message))
+    if problems:
+        return None, problems
+    group = group_for(info.birth_date, subject.level, competition.youth_cutoff)
+    return CleanRow(name, info, subject, group, phone, award_name, award_year), []
 
 
 def _clean_award(
@@ -208,26 +299,26 @@ def save_entry(
     today: date | None = None,
 ) -> Entry:
     """Add or edit one roster row (R-ROS-1/2/3, R-GRP-1), respecting the lock (R-ROS-5), audited (R-AUD-1)."""
-    reason = _need_reason(edit_check(actor, competition, today=today), reason)
-    name = (name or "").strip()
-    if not name:
-        raise DomainError("请填写姓名。", field="name")
-    if len(name) > 64:
-        raise DomainError("姓名过长。", field="name")
+    reason = need_reason(edit_check(actor, competition, today=today), reason)
     subject = db.session.get(Subject, subject_id) if subject_id else None
-    if subject is None or subject.competition_id != competition.id:
-        raise DomainError("请选择任教学科。", field="subject_id")
-    if not subject_allowed(subject, school):
-        raise DomainError(f"{school.level.label}的教师不能报{subject.label}。", field="subject_id")
-    try:
-        derived = derive(id_number, subject, competition)
-    except IdNumberError as error:
-        raise DomainError(f"身份证号有误：{error}", field="id_number") from None
-    clash = find_duplicate(competition.id, derived.info.number, entry.id if entry else None)
-    if clash:
-        raise DomainError(duplicate_message(clash[2], clash[0], clash[1]) + "。", field="id_number")
-    award_name, award_year = _clean_award(award_name, award_year, competition)
-    phone = _clean_phone(phone)
+    if subject is not None and subject.competition_id != competition.id:
+        subject = None
+    row, problems = clean_row(
+        competition,
+        school,
+        name=name,
+        id_number=id_number,
+        subject=subject,
+        phone=phone,
+        award_name=award_name,
+        award_year=award_year,
+        clash_of=lambda number: duplicate_of(competition.id, number, entry.id if entry else None),
+    )
+    if problems:
+        first = problems[0]
+        raise DomainError(first.message, field="subject_id" if first.field == "level" else first.field)
+    name, derived = row.name, Derived(row.info, row.group)
+    subject, phone, award_name, award_year = row.subject, row.phone, row.award_name, row.award_year
     exclusion = rules.exclusion_reason(
         school_is_seat=school.is_seat, award_name=award_name, award_year=award_year, competition=competition
     )
@@ -277,7 +368,7 @@ def save_entry(
 def delete_entry(actor, entry: Entry, *, reason: str | None = None, today: date | None = None) -> None:
     """Remove a teacher from the roster: before the lock, or by the district with a reason (R-ROS-5, R-AUD-1)."""
     competition = entry.competition
-    reason = _need_reason(edit_check(actor, competition, today=today), reason)
+    reason = need_reason(edit_check(actor, competition, today=today), reason)
     before = entry_values(entry)
     audit.record(
         actor,
