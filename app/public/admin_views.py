@@ -52,6 +52,7 @@ def index():
     competition = _competition()
     if competition is None:
         return render_page_or_block("public/admin/index.html", "content", competition=None)
+    announcements = queries.announcements(competition)
     return render_page_or_block(
         "public/admin/index.html",
         "content",
@@ -59,8 +60,9 @@ def index():
         now=utcnow(),
         pending=queries.pending_objections(current_user, competition),
         timeline=queries.timeline(competition),
-        announcements=queries.announcements(competition),
+        announcements=announcements,
         can_publish=permissions.can_publish(current_user),
+        editable={a.id: permissions.can_edit_announcement(current_user, a) for a in announcements},
     )
 
 

@@ -51,6 +51,8 @@ def _enum_values() -> set[str]:
 def literal_comparisons(text: str, values: set[str]) -> list[str]:
     """The places in template ``text`` that test a role or an enum value against a literal."""
     found = [m.group(0) for m in re.finditer(r"role\.value|\bRole\.|\.value\s*(?:==|!=|\bin\b)", text)]
+    # a decision taken in the template from the user object, instead of a boolean from the view
+    found += [m.group(0) for m in re.finditer(r"current_user\.(?:can_\w+|is_city|role(?!\.label))", text)]
     found += [m.group(0) for m in re.finditer(r"\[[\w.]*\.value\]|'status\.value'|\"status\.value\"", text)]
     quoted = "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
     literal = rf"""(['"])(?:{quoted})\1"""
@@ -72,6 +74,8 @@ def test_the_checker_catches_what_it_should():
         "{% if x in ('drawn', 'void') %}",
         '{% if step == "semifinal" %}',
         "{% if Role.CITY_ADMIN %}",
+        "{% if current_user.can_manage_district(a.district_id) %}",
+        "{% if current_user.role == admin %}",
     ]
     assert all(literal_comparisons(t, values) for t in bad)
     good = ["{% if can_review %}", '{% if mode == "edit" %}', '<span class="prize-{{ a.prize.value }}">']
