@@ -129,7 +129,7 @@ def _snapshot():
 def _season(city, f):
     """One competition with a roster, open exemption applications, frozen semifinal quotas, a unit
     awaiting confirmation, an announced draw and an announcement — one object per workflow step."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from app.advancement import services as advancement
     from app.competitions.models import Level, StageKind
@@ -137,6 +137,7 @@ def _season(city, f):
     from app.public import services as public
     from app.rosters.models import ExemptionReason
     from app.rosters.services import apply_exemption, review_exemption
+    from app.timeutil import utcnow
     from tests.advancement.helpers import SOURCES, freeze_and_confirm, world
 
     w = world(city, central=6, affiliate=2, township=4, other=5)
@@ -160,7 +161,9 @@ def _season(city, f):
     township_unit = w.unit(city.township)
     advancement.set_nominations(township_unit, advancement.suggest_by_rank(township_unit), by=city.city_admin)
     draw = (
-        advancement.announce_unit_draw(central_unit, SOURCES, by=city.city_admin)
+        advancement.announce_unit_draw(
+            central_unit, SOURCES, by=city.city_admin, event_at=utcnow() + timedelta(days=1)
+        )
         if advancement.vacancies(central_unit)
         else None
     )
