@@ -191,11 +191,12 @@ def _cases(city, s):
     import io
 
     from app.competitions.models import StageKind
+    from tests.rosters import scanfiles
     from tests.rosters.helpers import id_for, xlsx_file
 
     c, central = s["comp"], city.central
     roster_rows = [[e.name, e.id_number, "小学", e.subject.name, "", "", ""] for e in s["entries"]]
-    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    png = scanfiles.png()  # a whole PNG: the stamped-list check parses every chunk
     cases = [
         (
             "roster add",
