@@ -25,7 +25,7 @@ from app.roles import Role
 from app.web.access import roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block
-from app.web.xlsx import xlsx_response
+from app.web.xlsx import Column, Table
 
 bp = Blueprint("advancement", __name__)
 
@@ -120,15 +120,17 @@ def summary_xlsx():
     competition = _competition()
     if competition is None:
         abort(404)
-    return xlsx_response(
-        "晋级汇总.xlsx",
-        "晋级汇总",
-        ["区县", "复赛参赛人数", "决赛名额", "推荐", "抽取", "已冻结"],
+    table = Table(
         [
-            [r["district"], r["semifinal_competitors"], r["quota"], r["recommended"], r["drawn"], r["frozen"]]
-            for r in _summary(competition)
-        ],
+            Column("区县", "district"),
+            Column("复赛参赛人数", "semifinal_competitors", "int"),
+            Column("决赛名额", "quota", "int"),
+            Column("推荐", "recommended", "int"),
+            Column("抽取", "drawn", "int"),
+            Column("已冻结", "frozen", "bool"),
+        ]
     )
+    return table.response("晋级汇总.xlsx", "晋级汇总", _summary(competition))
 
 
 @bp.route("/advancement/stages/<int:stage_id>/quotas")
@@ -157,47 +159,29 @@ def quotas(stage_id: int):
     )
 
 
-QUOTA_HEADERS = [
-    "区县",
-    "单位代码",
-    "单位",
-    "参赛人数",
-    "当前参赛人数",
-    "比例",
-    "名额（精确值）",
-    "名额",
-    "推荐",
-    "抽取",
-    "取整方式",
-    "已推荐晋级",
-    "已抽取晋级",
-]
-
-
 @bp.route("/advancement/stages/<int:stage_id>/quotas.xlsx")
 @roles_required(*ADMINS)
 def quotas_xlsx(stage_id: int):
     stage = services.advancement_stage(stage_id)
     ratio, _ = services.ratios(stage)
-    rows = [
+    table = Table(
         [
-            r.district_name,
-            r.code,
-            r.name,
-            r.competitors,
-            r.live_competitors,
-            ratio,
-            r.exact,
-            r.quota,
-            r.recommended,
-            r.drawn,
-            r.note,
-            r.advanced_recommended,
-            r.advanced_drawn,
+            Column("区县", "district_name"),
+            Column("单位代码", "code", width=12),
+            Column("单位", "name", width=24),
+            Column("参赛人数", "competitors", "int"),
+            Column("当前参赛人数", "live_competitors", "int"),
+            Column("比例", lambda r: ratio, "ratio"),
+            Column("名额（精确值）", "exact", "score", number_format="General"),
+            Column("名额", "quota", "int"),
+            Column("推荐", "recommended", "int"),
+            Column("抽取", "drawn", "int"),
+            Column("取整方式", "note", width=30),
+            Column("已推荐晋级", "advanced_recommended", "int"),
+            Column("已抽取晋级", "advanced_drawn", "int"),
         ]
-        for r in _quota_rows(stage)
-    ]
-    return xlsx_response(f"{stage.label}晋级名额.xlsx", f"{stage.label}名额", QUOTA_HEADERS, rows)
+    )
+    return table.response(f"{stage.label}晋级名额.xlsx", f"{stage.label}名额", _quota_rows(stage))
 
 
 @bp.route("/advancement/stages/<int:stage_id>/freeze", methods=["GET", "POST"])
@@ -265,26 +249,20 @@ def unit(unit_id: int):
 @roles_required(*ADMINS)
 def unit_xlsx(unit_id: int):
     u = _unit(unit_id)
-    rows = [
+    table = Table(
         [
-            c.entry.entrant_number,
-            c.entry.name,
-            c.entry.school.name,
-            c.entry.subject.label,
-            c.entry.group.label,
-            c.aggregate,
-            c.rank,
-            "是" if c.nominated else "",
-            c.advanced.label if c.advanced else "",
+            Column("参赛号", "entry.entrant_number", "int"),
+            Column("姓名", "entry.name"),
+            Column("学校", "entry.school.name", width=24),
+            Column("学科", "entry.subject.label"),
+            Column("组别", "entry.group.label"),
+            Column("成绩", "aggregate", "score"),
+            Column("名次", "rank", "int"),
+            Column("推荐", lambda c: "是" if c.nominated else None),
+            Column("晋级方式", "advanced.label"),
         ]
-        for c in services.candidates(u)
-    ]
-    return xlsx_response(
-        f"{u.name}{u.stage.label}推荐.xlsx",
-        "推荐",
-        ["参赛号", "姓名", "学校", "学科", "组别", "成绩", "名次", "推荐", "晋级方式"],
-        rows,
     )
+    return table.response(f"{u.name}{u.stage.label}推荐.xlsx", "推荐", services.candidates(u))
 
 
 def _act(unit: AdvancementUnit, action, success: str, **form_state):
@@ -415,21 +393,20 @@ def shortlist(stage_id: int):
 @roles_required(*ADMINS)
 def shortlist_xlsx(stage_id: int):
     stage = services.advancement_stage(stage_id)
-    rows = [
+
+    def record(r) -> str | None:
+        return url_for("draws.draw_public", draw_id=r.draw_id, _external=True) if r.draw_id else None
+
+    table = Table(
         [
-            r.entry.entrant_number,
-            r.entry.name,
-            r.entry.school.name,
-            r.entry.subject.label,
-            r.entry.group.label,
-            r.route.label,
-            url_for("draws.draw_public", draw_id=r.draw_id, _external=True) if r.draw_id else "",
+            Column("参赛号", "entry.entrant_number", "int"),
+            Column("姓名", "entry.name"),
+            Column("学校", "entry.school.name", width=24),
+            Column("学科", "entry.subject.label"),
+            Column("组别", "entry.group.label"),
+            Column("晋级方式", "route.label"),
+            Column("抽签记录", record, width=40),
         ]
-        for r in services.shortlist(stage, scope=current_user.school_scope_clause())
-    ]
-    return xlsx_response(
-        f"{stage.label}晋级名单.xlsx",
-        f"{stage.label}晋级名单",
-        ["参赛号", "姓名", "学校", "学科", "组别", "晋级方式", "抽签记录"],
-        rows,
     )
+    rows = services.shortlist(stage, scope=current_user.school_scope_clause())
+    return table.response(f"{stage.label}晋级名单.xlsx", f"{stage.label}晋级名单", rows)

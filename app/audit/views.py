@@ -12,8 +12,7 @@ from app.extensions import db
 from app.roles import Role
 from app.web.access import roles_required
 from app.web.render import render_page_or_block
-from app.web.templating import fmt_dt
-from app.web.xlsx import xlsx_response
+from app.web.xlsx import Column, Table
 
 PAGE = 100
 
@@ -49,21 +48,16 @@ def index():
 @roles_required(Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 def export():
     entries = db.session.scalars(_query().limit(50_000)).all()
-    return xlsx_response(
-        "审计日志.xlsx",
-        "审计日志",
-        ["时间", "操作人", "操作", "对象", "说明", "原因", "修改前", "修改后"],
-        (
-            [
-                fmt_dt(e.at, "%Y-%m-%d %H:%M:%S"),
-                e.actor_name,
-                e.action,
-                f"{e.target_type}#{e.target_id or ''}",
-                e.summary,
-                e.reason or "",
-                str(e.before or ""),
-                str(e.after or ""),
-            ]
-            for e in entries
-        ),
+    table = Table(
+        [
+            Column("时间", "at", "datetime", width=20, number_format="yyyy-mm-dd hh:mm:ss"),
+            Column("操作人", "actor_name"),
+            Column("操作", "action", width=20),
+            Column("对象", lambda e: f"{e.target_type}#{e.target_id or ''}", width=16),
+            Column("说明", "summary", width=40),
+            Column("原因", "reason", width=24),
+            Column("修改前", lambda e: str(e.before or ""), width=30),
+            Column("修改后", lambda e: str(e.after or ""), width=30),
+        ]
     )
+    return table.response("审计日志.xlsx", "审计日志", entries)

@@ -32,7 +32,7 @@ from app.rosters.rules import roster_deadline
 from app.web.access import ADMIN_ROLES, public, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block
-from app.web.xlsx import xlsx_response
+from app.web.xlsx import Column, Table
 
 ORGANISERS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
 
@@ -273,65 +273,50 @@ def preview_xlsx(competition_id: int, kind: str):
     context = _preview_context(competition, scope)
     name = f"{context['district'].name if context['district'] else ''}{scope.kind.label}（预览）"
     if "pools" in context:
-        headers = ["组别", "名次", "编号", "姓名", "学校", "学科", "成绩", "拟获奖项"]
-        rows = [
+        table = Table(
             [
-                pool.title,
-                row.rank,
-                row.entry.entrant_number,
-                row.entry.name,
-                row.entry.school.name,
-                row.entry.subject.label,
-                row.result.aggregate if row.result else None,
-                row.prize.label if row.prize else "",
+                Column("组别", lambda pr: pr[0].title, width=16),
+                Column("名次", lambda pr: pr[1].rank, "int"),
+                Column("编号", lambda pr: pr[1].entry.entrant_number, "int"),
+                Column("姓名", lambda pr: pr[1].entry.name),
+                Column("学校", lambda pr: pr[1].entry.school.name, width=24),
+                Column("学科", lambda pr: pr[1].entry.subject.label),
+                Column("成绩", lambda pr: pr[1].result.aggregate if pr[1].result else None, "score"),
+                Column("拟获奖项", lambda pr: pr[1].prize.label if pr[1].prize else None),
             ]
-            for pool in context["pools"]
-            for row in pool.rows
-        ]
+        )
+        rows = [(pool, row) for pool in context["pools"] for row in pool.rows]
     elif "teams" in context:
-        headers = ["类别", "名次", "学校", "区县", "参赛人数", "获奖人数", "获奖比例", "参赛率", "优秀团队奖"]
-        rows = [
+        table = Table(
             [
-                category,
-                r.place.rank,
-                r.school.name,
-                r.school.district.name,
-                r.place.figures.competitors,
-                r.place.figures.prized,
-                r.share,
-                r.participation,
-                r.place.awarded,
+                Column("类别", "category"),
+                Column("名次", "place.rank", "int"),
+                Column("学校", "school.name", width=24),
+                Column("区县", "school.district.name"),
+                Column("参赛人数", "place.figures.competitors", "int"),
+                Column("获奖人数", "place.figures.prized", "int"),
+                Column("获奖比例", "share", "ratio"),
+                Column("参赛率", "participation", "ratio"),
+                Column("优秀团队奖", "place.awarded", "bool"),
             ]
-            for category, team_rows in context["teams"].items()
-            for r in team_rows
-        ]
+        )
+        rows = [r for team_rows in context["teams"].values() for r in team_rows]
     else:
-        headers = [
-            "类别",
-            "名称",
-            "区县",
-            "名单按时报送",
-            "参赛人数",
-            "应参赛人数",
-            "参赛率",
-            "异议成立",
-            "组织奖",
-        ]
-        rows = [
+        table = Table(
             [
-                r.category,
-                r.name,
-                r.district.name,
-                r.on_time,
-                r.competitors,
-                r.eligible,
-                r.participation,
-                r.upheld,
-                r.awarded,
+                Column("类别", "category"),
+                Column("名称", "name", width=24),
+                Column("区县", "district.name"),
+                Column("名单按时报送", "on_time", "bool"),
+                Column("参赛人数", "competitors", "int"),
+                Column("应参赛人数", "eligible", "int"),
+                Column("参赛率", "participation", "ratio"),
+                Column("异议成立", "upheld", "int"),
+                Column("组织奖", "awarded", "bool"),
             ]
-            for r in context["orgs"]
-        ]
-    return xlsx_response(f"{name}.xlsx", scope.kind.label, headers, rows)
+        )
+        rows = context["orgs"]
+    return table.response(f"{name}.xlsx", scope.kind.label, rows)
 
 
 def _release(release_id: int) -> AwardRelease:
@@ -389,39 +374,25 @@ def release(release_id: int):
 def release_xlsx(release_id: int):
     """R-XLS-1: a published list with its verification codes (for mail-merge or the archive)."""
     item = _release(release_id)
-    headers = [
-        "奖项",
-        "名次",
-        "获奖者",
-        "编号",
-        "学校",
-        "区县",
-        "组别",
-        "学科",
-        "类别",
-        "成绩/获奖比例",
-        "参赛率",
-        "证书验证码",
-    ]
-    rows = [
+    table = Table(
         [
-            a.prize.label,
-            a.rank,
-            a.recipient,
-            a.entrant_number,
-            a.school_name,
-            a.district_name,
-            a.group.label if a.group else "",
-            a.subject_label,
-            a.category,
-            a.score_text if a.is_individual else a.score,
-            a.participation,
-            a.display_code,
+            Column("奖项", "prize.label"),
+            Column("名次", "rank", "int"),
+            Column("获奖者", "recipient", width=24),
+            Column("编号", "entrant_number", "int"),
+            Column("学校", "school_name", width=24),
+            Column("区县", "district_name"),
+            Column("组别", "group.label"),
+            Column("学科", "subject_label"),
+            Column("类别", "category"),
+            Column("成绩", lambda a: a.score if a.is_individual else None, "score"),
+            Column("获奖比例", lambda a: None if a.is_individual else a.score, "ratio"),
+            Column("参赛率", "participation", "ratio"),
+            Column("证书验证码", "display_code", width=14),
         ]
-        for a in item.awards
-    ]
+    )
     state = "" if item.live else "（已撤销）"
-    return xlsx_response(f"{item.title}{state}.xlsx", item.kind.label, headers, rows)
+    return table.response(f"{item.title}{state}.xlsx", item.kind.label, item.awards)
 
 
 @bp.route("/awards/releases/<int:release_id>/withdraw", methods=["POST"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -17,7 +18,7 @@ from app.roles import Role
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block
-from app.web.xlsx import xlsx_response
+from app.web.xlsx import Column, Table
 
 
 def _competitions() -> list[Competition]:
@@ -40,15 +41,23 @@ def index():
 @roles_required(*ADMIN_ROLES)
 def index_xlsx():
     """R-XLS-1: the list of competitions with their stage deadlines."""
-    return xlsx_response(
-        "赛事.xlsx",
-        "赛事",
-        ["年度", "名称", *(f"{k.label}截止" for k in StageKind)],
-        (
-            [c.year, c.name, *(s.deadline.isoformat() if s.deadline else "未定" for s in c.stages)]
-            for c in _competitions()
-        ),
+    table = Table(
+        [
+            Column("年度", "year", "int"),
+            Column("名称", "name", width=30),
+            *(
+                Column(
+                    f"{k.label}截止",
+                    lambda c, k=k: next((s.deadline for s in c.stages if s.kind == k), None),
+                    "date",
+                    width=12,
+                    empty="未定",
+                )
+                for k in StageKind
+            ),
+        ]
     )
+    return table.response("赛事.xlsx", "赛事", _competitions())
 
 
 @bp.route("/competitions/<int:competition_id>")
@@ -73,7 +82,8 @@ def rules_xlsx(competition_id: int):
     competition = chosen_competition(competition_id)
     rows = list(services.rules_in_force(competition))
     rows += [("学科", f"{s.label}（决赛特色项目：{s.kind.featured_item}）") for s in competition.subjects]
-    return xlsx_response(f"{competition.name}-规则.xlsx", "规则", ["项目", "设定"], rows)
+    table = Table([Column("项目", itemgetter(0), width=24), Column("设定", itemgetter(1), width=50)])
+    return table.response(f"{competition.name}-规则.xlsx", "规则", rows)
 
 
 def _load_form(form, competition: Competition) -> None:

@@ -44,7 +44,7 @@ from app.roles import Role
 from app.rosters.models import Entry
 from app.web.access import public, roles_required
 from app.web.render import render_page_or_block, wants_fragment
-from app.web.xlsx import xlsx_response
+from app.web.xlsx import Column, Table
 
 ADMINS = (Role.CITY_ADMIN, Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN)
 
@@ -360,27 +360,21 @@ def index_xlsx():
     competition = _competition()
     panels = _visible_panels(competition) if competition else []
     counts = _progress_counts([p.id for p in panels])
-    rows = [
-        (
-            p.stage.label,
-            p.name,
-            p.subject.label,
-            p.group.label,
-            p.room or "",
-            p.status.label,
-            len(p.judges),
-            len(p.appearances),
-            counts.get(p.id, (0, 0))[0],
-            len(p.judges) * len(p.appearances),
-        )
-        for p in panels
-    ]
-    return xlsx_response(
-        "评委组进度.xlsx",
-        "评委组",
-        ["阶段", "评委组", "学科", "组别", "考场", "状态", "评委数", "选手数", "已提交评分表", "应交评分表"],
-        rows,
+    table = Table(
+        [
+            Column("阶段", "stage.label"),
+            Column("评委组", "name", width=24),
+            Column("学科", "subject.label"),
+            Column("组别", "group.label"),
+            Column("考场", "room"),
+            Column("状态", "status.label"),
+            Column("评委数", lambda p: len(p.judges), "int"),
+            Column("选手数", lambda p: len(p.appearances), "int"),
+            Column("已提交评分表", lambda p: counts.get(p.id, (0, 0))[0], "int"),
+            Column("应交评分表", lambda p: len(p.judges) * len(p.appearances), "int"),
+        ]
     )
+    return table.response("评委组进度.xlsx", "评委组", panels)
 
 
 @bp.route("/judging/panels", methods=["POST"])
@@ -474,34 +468,32 @@ def panel_xlsx(panel_id: int):
     ).all()
     results = _panel_results(panel)
     by_entry = {a.entry_id: a for a in panel.appearances}
-    rows = []
-    for s in sorted(sheets, key=lambda s: (by_entry[s.entry_id].position or 0, s.judge_id)):
-        a, values = by_entry[s.entry_id], {sc.item_id: sc.value for sc in s.scores}
-        rows.append(
-            [
-                a.position,
-                a.entry.entrant_number,
-                a.entry.name,
-                a.entry.school.name,
-                s.judge.display_name,
-                s.status.label,
-                *[_cents(values.get(i.id)) for i in items],
-                services.sheet_total(s, items),
-                results[s.entry_id].aggregate if s.entry_id in results else None,
-            ]
-        )
-    headers = [
-        "出场序号",
-        "参赛号",
-        "姓名",
-        "学校",
-        "评委",
-        "状态",
-        *[f"{i.label_for(panel.subject)}（{score_text(i.weight)}%）" for i in items],
-        "评委总分",
-        "最后得分",
-    ]
-    return xlsx_response(f"{panel.name}评分表.xlsx", "评分表", headers, rows)
+    table = Table(
+        [
+            Column("出场序号", lambda s: by_entry[s.entry_id].position, "int"),
+            Column("参赛号", lambda s: by_entry[s.entry_id].entry.entrant_number, "int"),
+            Column("姓名", lambda s: by_entry[s.entry_id].entry.name),
+            Column("学校", lambda s: by_entry[s.entry_id].entry.school.name, width=24),
+            Column("评委", "judge.display_name"),
+            Column("状态", "status.label"),
+            *[
+                Column(
+                    f"{i.label_for(panel.subject)}（{score_text(i.weight)}%）",
+                    lambda s, i=i: _cents(next((sc.value for sc in s.scores if sc.item_id == i.id), None)),
+                    "score",
+                )
+                for i in items
+            ],
+            Column("评委总分", lambda s: services.sheet_total(s, items), "score"),
+            Column(
+                "最后得分",
+                lambda s: results[s.entry_id].aggregate if s.entry_id in results else None,
+                "score",
+            ),
+        ]
+    )
+    ordered = sorted(sheets, key=lambda s: (by_entry[s.entry_id].position or 0, s.judge_id))
+    return table.response(f"{panel.name}评分表.xlsx", "评分表", ordered)
 
 
 @bp.route("/judging/panels/<int:panel_id>/spread.xlsx")
@@ -510,21 +502,23 @@ def spread_xlsx(panel_id: int):
     """R-XLS-1: the judge spread table — each judge's mean and mean deviation from the panel."""
     panel = _managed_panel(panel_id, *PANEL_ROWS)
     _, spread = _panel_grid(panel)
-    rows = []
-    for pj in panel.judges:
-        n, mean, deviation = spread.get(pj.user_id, (0, None, None))
-        rows.append(
-            [
-                pj.user.display_name,
-                pj.user.school.name if pj.user.school else "",
-                n,
-                None if mean is None else _cents_filter(mean),
-                None if deviation is None else _cents_filter(deviation, signed=True),
-            ]
-        )
-    return xlsx_response(
-        f"{panel.name}评委偏差.xlsx", "评委偏差", ["评委", "所在学校", "已提交", "平均分", "平均偏差"], rows
+
+    def figure(pj: PanelJudge, index: int) -> Decimal | None:
+        value = spread.get(pj.user_id, (0, None, None))[index]
+        if value is None:
+            return None
+        return -round_score(abs(value)) if value < 0 else round_score(value)
+
+    table = Table(
+        [
+            Column("评委", "user.display_name"),
+            Column("所在学校", "user.school.name", width=24),
+            Column("已提交", lambda pj: spread.get(pj.user_id, (0, None, None))[0], "int"),
+            Column("平均分", lambda pj: figure(pj, 1), "score"),
+            Column("平均偏差", lambda pj: figure(pj, 2), "score", number_format="+0.00;-0.00;0.00"),
+        ]
     )
+    return table.response(f"{panel.name}评委偏差.xlsx", "评委偏差", panel.judges)
 
 
 @bp.route("/judging/panels/<int:panel_id>/judges", methods=["POST"])

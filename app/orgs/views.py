@@ -15,7 +15,7 @@ from app.roles import Role
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block
-from app.web.xlsx import xlsx_response
+from app.web.xlsx import Column, Table
 
 
 @bp.route("/admin/districts")
@@ -85,24 +85,20 @@ def schools():
 @roles_required(*ADMIN_ROLES)
 def schools_xlsx():
     rows = db.session.scalars(_school_query("", None)).all()
-    return xlsx_response(
-        "学校名单.xlsx",
-        "学校名单",
-        services.SCHOOL_HEADERS,
-        (
-            [
-                s.code,
-                s.name,
-                s.district.name,
-                s.level.label,
-                s.is_central,
-                s.is_township_junior,
-                s.is_seat,
-                s.central_school.code if s.central_school else "",
-            ]
-            for s in rows
-        ),
+    code, name, district, level, central, township, seat, central_code = services.SCHOOL_HEADERS
+    table = Table(
+        [
+            Column(code, "code", width=12),
+            Column(name, "name", width=24),
+            Column(district, "district.name"),
+            Column(level, "level.label"),
+            Column(central, "is_central", "bool"),
+            Column(township, "is_township_junior", "bool"),
+            Column(seat, "is_seat", "bool"),
+            Column(central_code, "central_school.code", width=16),
+        ]
     )
+    return table.response("学校名单.xlsx", "学校名单", rows)
 
 
 @bp.route("/admin/schools/template.xlsx")
@@ -112,7 +108,9 @@ def schools_template():
         ["D01-C01", "示例镇中心小学", "（区县名称）", "小学", "是", "否", "否", ""],
         ["D01-V01", "示例村小学", "（区县名称）", "小学", "否", "否", "否", "D01-C01"],
     ]
-    return xlsx_response("学校名单模板.xlsx", "学校名单", services.SCHOOL_HEADERS, example)
+    table = Table([Column(h, h, width=16) for h in services.SCHOOL_HEADERS])
+    examples = [dict(zip(services.SCHOOL_HEADERS, row)) for row in example]
+    return table.response("学校名单模板.xlsx", "学校名单", examples)
 
 
 def _fill_school_choices(form: SchoolForm) -> None:

@@ -26,8 +26,7 @@ from app.timeutil import beijing_today, utcnow
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block
-from app.web.templating import fmt_dt
-from app.web.xlsx import xlsx_response
+from app.web.xlsx import Column, Table
 
 bp = Blueprint("public_admin", __name__)
 
@@ -72,15 +71,18 @@ def listings_xlsx():
     """R-XLS-1: the listings table of the admin page."""
     competition = _competition() or abort(404)
     now = utcnow()
-    return xlsx_response(
-        "公示.xlsx",
-        "公示",
-        ["阶段", "范围", "开始日期", "结束日期", "天数", "状态", "公示说明"],
-        (
-            [l.stage.label, l.scope_label, l.first_day, l.last_day, l.days, l.state(now), l.note or ""]
-            for l in services.listings_of(competition)
-        ),
+    table = Table(
+        [
+            Column("阶段", "stage.label"),
+            Column("范围", "scope_label", width=16),
+            Column("开始日期", "first_day", "date", width=12),
+            Column("结束日期", "last_day", "date", width=12),
+            Column("天数", "days", "int"),
+            Column("状态", lambda l: l.state(now)),
+            Column("公示说明", "note", width=40),
+        ]
     )
+    return table.response("公示.xlsx", "公示", services.listings_of(competition))
 
 
 @bp.route("/admin/public/announcements.xlsx")
@@ -88,15 +90,17 @@ def listings_xlsx():
 def announcements_xlsx():
     """R-XLS-1: the announcements table of the admin page."""
     competition = _competition() or abort(404)
-    return xlsx_response(
-        "公告.xlsx",
-        "公告",
-        ["标题", "发布单位", "置顶", "发布时间", "更新时间", "正文"],
-        (
-            [a.title, a.publisher_label, a.pinned, fmt_dt(a.published_at), fmt_dt(a.updated_at), a.body]
-            for a in queries.announcements(competition)
-        ),
+    table = Table(
+        [
+            Column("标题", "title", width=30),
+            Column("发布单位", "publisher_label", width=16),
+            Column("置顶", "pinned", "bool"),
+            Column("发布时间", "published_at", "datetime", width=17),
+            Column("更新时间", "updated_at", "datetime", width=17),
+            Column("正文", "body", width=60),
+        ]
     )
+    return table.response("公告.xlsx", "公告", queries.announcements(competition))
 
 
 @bp.route("/admin/public/stages/<int:stage_id>/listing", methods=["GET", "POST"])
@@ -226,52 +230,27 @@ def objections_xlsx():
     """R-XLS-1: the objections table as xlsx; the filer's contact only for those who resolve (as on screen)."""
     competition = _competition() or abort(404)
     rows = db.session.scalars(_objections_stmt(competition)).all()
-
-    def filer(o: Objection) -> list[str]:
-        return (
-            [o.filer_name or "", o.filer_phone or ""]
-            if services.can_resolve(current_user, o)
-            else ["（区县核实）", ""]
-        )
-
-    return xlsx_response(
-        "异议.xlsx",
-        "异议",
+    resolvable = {o.id for o in rows if services.can_resolve(current_user, o)}
+    table = Table(
         [
-            "查询码",
-            "提交时间",
-            "公示",
-            "编号",
-            "教师",
-            "学校",
-            "异议理由",
-            "异议人",
-            "联系电话",
-            "状态",
-            "弄虚作假",
-            "处理说明",
-            "处理人",
-            "处理时间",
-        ],
-        (
-            [
-                o.tracking_display,
-                fmt_dt(o.created_at),
-                o.listing.stage.label,
-                f"{o.entry.entrant_number:04d}",
-                o.entry.name,
-                o.entry.school.name,
-                o.reason,
-                *filer(o),
-                o.status.label,
-                o.fraud,
-                o.resolution_note or "",
-                o.resolved_by.display_name if o.resolved_by else "",
-                fmt_dt(o.resolved_at),
-            ]
-            for o in rows
-        ),
+            Column("查询码", "tracking_display", width=16),
+            Column("提交时间", "created_at", "datetime", width=17),
+            Column("公示", "listing.stage.label"),
+            Column("编号", lambda o: f"{o.entry.entrant_number:04d}"),
+            Column("教师", "entry.name"),
+            Column("学校", "entry.school.name", width=24),
+            Column("异议理由", "reason", width=40),
+            # the filer's contact only for those who resolve (as on screen)
+            Column("异议人", lambda o: o.filer_name if o.id in resolvable else "（区县核实）"),
+            Column("联系电话", lambda o: o.filer_phone if o.id in resolvable else None, width=14),
+            Column("状态", "status.label"),
+            Column("弄虚作假", "fraud", "bool"),
+            Column("处理说明", "resolution_note", width=30),
+            Column("处理人", "resolved_by.display_name"),
+            Column("处理时间", "resolved_at", "datetime", width=17),
+        ]
     )
+    return table.response("异议.xlsx", "异议", rows)
 
 
 @bp.route("/admin/public/objections/<int:objection_id>", methods=["GET", "POST"])

@@ -21,8 +21,7 @@ from app.rosters.models import Entry, EntryStatus, ExemptionApplication, Exempti
 from app.web.access import ADMIN_ROLES, roles_required
 from app.web.forms import attempt
 from app.web.render import render_page_or_block, wants_fragment
-from app.web.templating import fmt_dt, fmt_percent
-from app.web.xlsx import download_response, xlsx_response
+from app.web.xlsx import Column, Table, download_response
 
 ROSTER = "rosters/roster.html"
 
@@ -34,23 +33,6 @@ class ExemptionStep:
     endpoint: str
     approve: str
     refuse: str
-
-
-EXPORT_HEADERS = [
-    "参赛编号",
-    "姓名",
-    "身份证号",
-    "性别",
-    "出生日期",
-    "学段",
-    "学科",
-    "组别",
-    "手机号码",
-    "状态",
-    "原因",
-    "一等奖名称",
-    "获奖年份",
-]
 
 
 def _subject_choices(competition: Competition, school: School) -> list[tuple]:
@@ -130,41 +112,23 @@ def dashboard_xlsx(competition_id: int):
     """R-XLS-1: the dashboard table."""
     competition = chosen_competition(competition_id)
     rows, _ = _dashboard_rows(competition)
-    return xlsx_response(
-        f"{competition.name}-报名情况.xlsx",
-        "报名情况",
+    table = Table(
         [
-            "区县",
-            "学校代码",
-            "学校",
-            "类别",
-            "名单人数",
-            "参赛",
-            "免赛",
-            "不在参赛范围",
-            "免赛待审批",
-            "参赛率",
-            "盖章名单",
-            "按时提交",
-        ],
-        (
-            [
-                r.school.district.name,
-                r.school.code,
-                r.school.name,
-                r.school.kind_label,
-                r.listed,
-                r.competing,
-                r.exempt,
-                r.excluded,
-                r.pending,
-                fmt_percent(r.rate, 2),
-                fmt_dt(r.stamped_at) or "未提交",
-                r.on_time,
-            ]
-            for r in rows
-        ),
+            Column("区县", "school.district.name"),
+            Column("学校代码", "school.code", width=12),
+            Column("学校", "school.name", width=24),
+            Column("类别", "school.kind_label"),
+            Column("名单人数", "listed", "int"),
+            Column("参赛", "competing", "int"),
+            Column("免赛", "exempt", "int"),
+            Column("不在参赛范围", "excluded", "int"),
+            Column("免赛待审批", "pending", "int"),
+            Column("参赛率", "rate", "ratio"),
+            Column("盖章名单", "stamped_at", "datetime", width=17, empty="未提交"),
+            Column("按时提交", "on_time", "bool"),
+        ]
     )
+    return table.response(f"{competition.name}-报名情况.xlsx", "报名情况", rows)
 
 
 # ---------------------------------------------------------------- one school's roster
@@ -236,30 +200,28 @@ def roster_xlsx(competition_id: int, school_id: int):
         .options(selectinload(Entry.subject))
         .order_by(Entry.entrant_number)
     ).all()
-    headers = importer.HEADERS + [h for h in EXPORT_HEADERS if h not in importer.HEADERS]
-    return xlsx_response(
-        f"{school.name}-教师名单.xlsx",
-        "教师名单",
-        headers,
-        (
-            [
-                e.name,
-                e.id_number,
-                e.subject.level.label,
-                e.subject.name,
-                e.phone or "",
-                e.award_name or "",
-                e.award_year or "",
-                e.entrant_number,
-                e.sex,
-                e.birth_date.isoformat(),
-                e.group.label,
-                e.status.label,
-                e.status_reason or "",
-            ]
-            for e in entries
-        ),
+    # the import's columns first, under the importer's own headers, so the file can be re-imported
+    imported = {
+        "姓名": Column("姓名", "name"),
+        "身份证号": Column("身份证号", "id_number", width=22),
+        "学段": Column("学段", "subject.level.label"),
+        "学科": Column("学科", "subject.name"),
+        "手机号码": Column("手机号码", "phone", width=14),
+        "一等奖名称": Column("一等奖名称", "award_name", width=30),
+        "获奖年份": Column("获奖年份", "award_year", "int"),
+    }
+    table = Table(
+        [
+            *(imported[h] for h in importer.HEADERS),
+            Column("参赛编号", "entrant_number", "int"),
+            Column("性别", "sex"),
+            Column("出生日期", "birth_date", "date", width=12),
+            Column("组别", "group.label"),
+            Column("状态", "status.label"),
+            Column("原因", "status_reason", width=24),
+        ]
     )
+    return table.response(f"{school.name}-教师名单.xlsx", "教师名单", entries)
 
 
 @bp.route("/rosters/<int:competition_id>/schools/<int:school_id>/template.xlsx")
@@ -268,9 +230,9 @@ def template(competition_id: int, school_id: int):
     """The import template: Chinese headers, ID column as text, two example rows."""
     competition = chosen_competition(competition_id)
     school = services.school_in_scope(current_user, school_id)
-    return xlsx_response(
-        "教师名单导入模板.xlsx", "教师名单", importer.HEADERS, importer.template_rows(competition, school)
-    )
+    table = Table([Column(h, h, "int" if h == "获奖年份" else "text", width=22) for h in importer.HEADERS])
+    examples = [dict(zip(importer.HEADERS, row)) for row in importer.template_rows(competition, school)]
+    return table.response("教师名单导入模板.xlsx", "教师名单", examples)
 
 
 def _check_id_key() -> str:
@@ -579,39 +541,22 @@ def exemptions_xlsx(competition_id: int):
     """R-XLS-1: the exemption applications table."""
     competition = chosen_competition(competition_id)
     applications = db.session.scalars(_exemptions_stmt(competition)).all()
-    return xlsx_response(
-        f"{competition.name}-免赛申请.xlsx",
-        "免赛申请",
+    table = Table(
         [
-            "学校",
-            "参赛编号",
-            "姓名",
-            "性别",
-            "出生日期",
-            "理由",
-            "说明",
-            "状态",
-            "学校意见",
-            "区县意见",
-            "登记时间",
-        ],
-        (
-            [
-                a.entry.school.name,
-                a.entry.entrant_number,
-                a.entry.name,
-                a.entry.sex,
-                a.entry.birth_date.isoformat(),
-                a.reason.label,
-                a.detail or "",
-                a.state.label,
-                a.school_note or "",
-                a.decision_note or "",
-                fmt_dt(a.created_at),
-            ]
-            for a in applications
-        ),
+            Column("学校", "entry.school.name", width=24),
+            Column("参赛编号", "entry.entrant_number", "int"),
+            Column("姓名", "entry.name"),
+            Column("性别", "entry.sex"),
+            Column("出生日期", "entry.birth_date", "date", width=12),
+            Column("理由", "reason.label"),
+            Column("说明", "detail", width=30),
+            Column("状态", "state.label"),
+            Column("学校意见", "school_note", width=24),
+            Column("区县意见", "decision_note", width=24),
+            Column("登记时间", "created_at", "datetime", width=17),
+        ]
     )
+    return table.response(f"{competition.name}-免赛申请.xlsx", "免赛申请", applications)
 
 
 def _application_in_scope(application_id: int) -> ExemptionApplication:

@@ -9,55 +9,218 @@ import re
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.errors import DomainError
+from app.timeutil import to_beijing
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """A one-sheet workbook with a bold, frozen header row; text columns stay text."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31] or "Sheet1")
-    ws.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = max(10, len(str(header)) * 2 + 4)
-    from openpyxl.cell import WriteOnlyCell
+# ---------------------------------------------------------------- writing: tables declared once (R-XLS-1)
+#
+# An export is a ``Table`` of ``Column``s: header, value (attribute path or callable), kind, width.
+# Every cell of every export is made by ``export_cell``, the one place that decides how a value is written:
+#
+# - text that begins with = + - @ tab or CR (OWASP's formula-injection triggers) is written as a
+#   string cell carrying ``quotePrefix`` — what Excel and WPS store when a user types a leading
+#   apostrophe — so it shows as text and stays text when the cell is edited; the text itself is kept
+#   unchanged, so a re-imported roster reads back the same name. No cell is ever a formula: openpyxl
+#   turns any string beginning with "=" into a formula (``Cell._bind_value``), so ``export_cell`` resets
+#   the data type to string after binding;
+# - scores and ratios are numbers (Decimal) with a number format (0.00, 0.00 %), counts integers,
+#   dates and Beijing-time datetimes real Excel dates;
+# - characters XML cannot carry (NUL and the other C0 controls but tab, LF, CR) are dropped instead
+#   of failing the whole download.
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+KINDS: dict[str, str | None] = {
+    "text": None,
+    "int": None,  # General shows a whole number as one
+    "score": "0.00",
+    "ratio": "0.00%",
+    "percent": "0.0%",
+    "date": "yyyy-mm-dd",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "bool": None,
+    "auto": None,  # positional sheets only: the kind read from each value's Python type
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: its header, where its value comes from, its kind and width.
+
+    ``value`` is an attribute path (``"entry.school.name"``, item keys for dicts) or a callable of
+    the row; ``empty`` is the text written when the value is None (``"未定"``), else the cell is blank.
+    """
+
+    header: str
+    value: str | Callable[[Any], Any]
+    kind: str = "text"
+    width: int | None = None
+    empty: str | None = None
+    number_format: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+
+    def of(self, row: Any) -> Any:
+        if callable(self.value):
+            return self.value(row)
+        value = row
+        for name in self.value.split("."):
+            if value is None:
+                return None
+            value = value[name] if isinstance(value, dict) else getattr(value, name)
+        return value
+
+    def typed(self, row: Any) -> tuple[Any, str | None]:
+        """This column's value for ``row`` as written, and its number format."""
+        raw = self.of(row)
+        kind = _auto_kind(raw) if self.kind == "auto" else self.kind
+        value = typed(raw, kind)
+        if value is None and self.empty is not None:
+            return self.empty, None
+        return value, self.number_format or KINDS[kind]
+
+
+@dataclass(frozen=True)
+class Table:
+    """An exported table: its columns in order; the headers an HTML table can share."""
+
+    columns: Sequence[Column]
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+    def values(self, row: Any) -> list[Any]:
+        """One row's typed values, in column order (what ``export_cell`` will write)."""
+        return [c.typed(row)[0] for c in self.columns]
+
+    def xlsx(self, sheet_title: str, rows: Iterable[Any]) -> bytes:
+        return _workbook(sheet_title, self.columns, rows)
+
+    def response(self, filename: str, sheet_title: str, rows: Iterable[Any]) -> Response:
+        """R-XLS-1: the table as an xlsx download."""
+        return download_response(self.xlsx(sheet_title, rows), filename)
+
+
+def typed(value: Any, kind: str) -> Any:
+    """A value as its column's kind writes it; a value of the wrong type is a programming error."""
+    if value is None or isinstance(value, str) and value == "":
+        return None
+    if kind == "text":
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return str(value)
+    if kind == "bool":
+        return "是" if value else "否"
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"count column given {value!r}")
+        return value
+    if kind in {"score", "ratio", "percent"}:
+        if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+            raise TypeError(f"{kind} column given {value!r} (Decimal expected)")
+        return Decimal(value)
+    if kind == "date":
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise TypeError(f"date column given {value!r}")
+        return value
+    if not isinstance(value, datetime):  # kind == "datetime": naive UTC from the database
+        raise TypeError(f"datetime column given {value!r}")
+    return to_beijing(value)
+
+
+def export_cell(ws: Any, value: Any, number_format: str | None = None) -> Any:
+    """The one writer of an export cell: text never a formula, numbers and dates typed (R-XLS-1).
+
+    Returns the value itself where openpyxl's own binding is already right (plain text, a count),
+    which keeps a 50,000-row audit export fast; a styled ``WriteOnlyCell`` otherwise.
+    """
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value.startswith(FORMULA_TRIGGERS) and value not in ERROR_CODES:
+            return value
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"  # openpyxl made "=…" a formula and "#N/A" an error: both are text here
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+        return cell
+    if number_format is None or not isinstance(value, (int, Decimal, date)):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def _workbook(sheet_title: str, columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
+    """A one-sheet workbook with a bold, frozen header row."""
+    wb = Workbook(write_only=True)
+    title = ILLEGAL_CHARACTERS_RE.sub("", _SHEET_TITLE_BAD.sub("", sheet_title))[:31]
+    ws = wb.create_sheet(title=title or "Sheet1")
+    ws.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        width = column.width or max(10, len(column.header) * 2 + 4)
+        ws.column_dimensions[get_column_letter(index)].width = width
+    # every value is typed before anything is written: a wrong type fails before the sheet is open
+    body = [[column.typed(row) for column in columns] for row in rows]
     header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(ws, value=header)
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.header)  # our own header text, never a trigger
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         header_cells.append(cell)
     ws.append(header_cells)
-    for row in rows:
-        ws.append([_cell_value(v) for v in row])
+    for typed_row in body:
+        ws.append([None if value is None else export_cell(ws, value, fmt) for value, fmt in typed_row])
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _cell_value(value: Any) -> Any:
-    # Decimals are written as text with their exact digits: a score of 87.50 must not become 87.5.
-    from decimal import Decimal
+_SHEET_TITLE_BAD = re.compile(r"[\\/*?:\[\]]")
 
-    if isinstance(value, Decimal):
-        return f"{value}"
+
+def _auto_kind(value: Any) -> str:
     if isinstance(value, bool):
-        return "是" if value else "否"
-    return value
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, Decimal):
+        return "score"
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    return "text"
+
+
+def xlsx_bytes(sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """A sheet from a header list and positional rows, each cell typed by its value.
+
+    Kept for ad-hoc sheets; an export declares a ``Table`` so a header and its values cannot drift.
+    """
+    columns = [Column(h, itemgetter(i), "auto") for i, h in enumerate(headers)]
+    return _workbook(sheet_title, columns, rows)
 
 
 def download_response(
@@ -82,7 +245,7 @@ def download_response(
 def xlsx_response(
     filename: str, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> Response:
-    """R-XLS-1: any admin table as an xlsx download."""
+    """R-XLS-1: positional rows as an xlsx download (prefer ``Table.response``)."""
     return download_response(xlsx_bytes(sheet_title, headers, rows), filename)
 
 

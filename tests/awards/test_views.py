@@ -168,7 +168,7 @@ def test_xlsx_exports_of_preview_and_release(client, login, city, season):
     login(city.district_admin)
     rows = _sheet(client.get(f"/awards/{competition.id}/export/semifinal.xlsx"))
     assert rows[0][:4] == ["组别", "名次", "编号", "姓名"]
-    assert rows[1][3] == entries[0].name and rows[1][-1] == "一等奖" and rows[1][6] == "100"
+    assert rows[1][3] == entries[0].name and rows[1][-1] == "一等奖" and rows[1][6] == 100
     assert len(rows) == 11
     _publish(client, login, city.district_admin, competition, city.d1)
     release = db.session.scalars(sa.select(AwardRelease)).one()

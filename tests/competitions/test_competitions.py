@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -175,7 +175,13 @@ def test_competition_list_and_its_export(client, login, city, f):
     login(city.school_admin)
     assert "甲赛事" in client.get("/competitions").text
     sheet = load_workbook(io.BytesIO(client.get("/competitions.xlsx").data)).active
-    assert [c.value for c in sheet[2]] == [2026, "甲赛事", "2026-12-02", "未定", "未定"]
+    assert [c.value for c in sheet[2]] == [
+        2026,
+        "甲赛事",
+        datetime(2026, 12, 2),
+        "未定",
+        "未定",
+    ]  # a real date
 
 
 def test_competition_list_loads_every_stage_at_once(client, login, city, f):
