@@ -29,7 +29,7 @@ from app.public.models import ObjectionStatus
 from app.rosters import importer
 from app.rosters import services as rosters
 from app.rosters.models import Entry, ExemptionReason
-from app.web.xlsx import FORMULA_TRIGGERS, Column, Table
+from app.web.xlsx import FORMULA_TRIGGERS, Column, Table, xlsx_bytes
 from tests.advancement.helpers import freeze_and_confirm, world
 from tests.awards.helpers import stub_results
 from tests.judging.helpers import preliminary_panel, values
@@ -389,3 +389,26 @@ def test_table_columns_are_declared_once_and_typed():
         assert cells["比例"].value == 0.3 and cells["比例"].number_format == "0.00%"
     with pytest.raises(TypeError):
         Table([Column("成绩", "score", "score")]).xlsx("表", [SimpleNamespace(score="86.00")])
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@A1", "\t=1", "\r=1", "=cmd|' /C calc'!A0"])
+def test_owasp_trigger_characters_are_written_as_quoted_text_r_xls_1(text):
+    """OWASP formula injection: a leading = + - @ tab or CR is stored as text with the apostrophe flag."""
+    ws = load_workbook(io.BytesIO(xlsx_bytes("表", ["a", "b"], [[text, "普通文字"]]))).active
+    quoted, plain = ws["A2"], ws["B2"]
+    assert quoted.data_type == "s" and quoted.quotePrefix and quoted.value == text.replace("\r", "\n")
+    assert plain.data_type == "s" and not plain.quotePrefix and plain.value == "普通文字"
+
+
+def test_positional_sheets_are_typed_by_value_and_never_break_on_control_characters():
+    """A bare header list still writes typed cells; NUL and other C0 controls are dropped, not a 500."""
+    row = [Decimal("86.50"), 3, True, date(2026, 12, 2), datetime(2026, 12, 1, 16, 30), "#N/A", "a\x00b\x07c"]
+    ws = load_workbook(io.BytesIO(xlsx_bytes("表", list("ABCDEFG"), [row]))).active
+    score, count, flag, day, moment, error, control = ws[2]
+    assert score.value == 86.5 and score.number_format == "0.00"
+    assert count.value == 3 and count.data_type == "n"
+    assert flag.value == "是"
+    assert day.is_date and day.value == datetime(2026, 12, 2)
+    assert moment.value == datetime(2026, 12, 2, 0, 30)  # stored UTC, written in Beijing time
+    assert error.data_type == "s" and error.value == "#N/A"  # text, not an error cell
+    assert control.value == "abc"
