@@ -380,33 +380,40 @@ def _admin_draw(draw_id: int) -> tuple[Draw, AdvancementUnit]:
 # ---------------------------------------------------------------- shortlists
 
 
+def _draw_record(row) -> str | None:
+    return url_for("draws.draw_public", draw_id=row.draw_id, _external=True) if row.draw_id else None
+
+
+# Who advanced, as the shortlist page and its export show it (R-XLS-1).
+SHORTLIST = Table(
+    [
+        Column("参赛号", "entry.entrant_number", "int"),
+        Column("姓名", "entry.name"),
+        Column("学校", "entry.school.name", width=24),
+        Column("学科", "entry.subject.label"),
+        Column("组别", "entry.group.label"),
+        Column("晋级方式", "route.label"),
+        Column("抽签记录", _draw_record, width=40),
+    ]
+)
+
+
 @bp.route("/advancement/stages/<int:stage_id>/shortlist")
 @roles_required(*ADMINS)
 def shortlist(stage_id: int):
     """Who advanced into the stage and how (推荐 / 抽取 with the draw record), within the admin's scope."""
     stage = services.advancement_stage(stage_id)
     rows = services.shortlist(stage, scope=current_user.school_scope_clause())
-    return render_page_or_block("advancement/shortlist.html", "rows", stage=stage, rows=rows, css=CSS)
+    # the page's header row is the export's columns; the draw record is the link on 晋级方式 there
+    columns = SHORTLIST.columns[:-1]
+    return render_page_or_block(
+        "advancement/shortlist.html", "rows", stage=stage, rows=rows, columns=columns, css=CSS
+    )
 
 
 @bp.route("/advancement/stages/<int:stage_id>/shortlist.xlsx")
 @roles_required(*ADMINS)
 def shortlist_xlsx(stage_id: int):
     stage = services.advancement_stage(stage_id)
-
-    def record(r) -> str | None:
-        return url_for("draws.draw_public", draw_id=r.draw_id, _external=True) if r.draw_id else None
-
-    table = Table(
-        [
-            Column("参赛号", "entry.entrant_number", "int"),
-            Column("姓名", "entry.name"),
-            Column("学校", "entry.school.name", width=24),
-            Column("学科", "entry.subject.label"),
-            Column("组别", "entry.group.label"),
-            Column("晋级方式", "route.label"),
-            Column("抽签记录", record, width=40),
-        ]
-    )
     rows = services.shortlist(stage, scope=current_user.school_scope_clause())
-    return table.response(f"{stage.label}晋级名单.xlsx", f"{stage.label}晋级名单", rows)
+    return SHORTLIST.response(f"{stage.label}晋级名单.xlsx", f"{stage.label}晋级名单", rows)

@@ -91,6 +91,11 @@ class Column:
             value = value[name] if isinstance(value, dict) else getattr(value, name)
         return value
 
+    @property
+    def numeric(self) -> bool:
+        """Right-aligned in an HTML table that shares these columns (``<th class="num">``)."""
+        return self.kind in {"int", "score", "ratio", "percent"}
+
     def typed(self, row: Any) -> tuple[Any, str | None]:
         """This column's value for ``row`` as written, and its number format."""
         raw = self.of(row)

@@ -412,3 +412,14 @@ def test_positional_sheets_are_typed_by_value_and_never_break_on_control_charact
     assert moment.value == datetime(2026, 12, 2, 0, 30)  # stored UTC, written in Beijing time
     assert error.data_type == "s" and error.value == "#N/A"  # text, not an error cell
     assert control.value == "abc"
+
+
+def test_the_shortlist_page_and_its_export_share_one_column_list_r_xls_1(client, login, town):
+    """The page's header row is the export's (less the draw-record link column, a link on screen)."""
+    login(town.city.city_admin)
+    stage = town.advancement.semifinal.id
+    html = client.get(f"/advancement/stages/{stage}/shortlist").get_data(as_text=True)
+    page = re.findall(r"<th[^>]*>([^<]*)</th>", html.split("<thead>")[1].split("</thead>")[0])
+    ws = load_workbook(io.BytesIO(client.get(f"/advancement/stages/{stage}/shortlist.xlsx").data)).active
+    assert page == [c.value for c in ws[1]][:-1] == ["参赛号", "姓名", "学校", "学科", "组别", "晋级方式"]
+    assert '<th class="num">参赛号</th>' in html
