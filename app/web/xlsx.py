@@ -21,7 +21,7 @@ from urllib.parse import quote
 from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -190,7 +190,9 @@ def _workbook(sheet_title: str, columns: Sequence[Column], rows: Iterable[Any]) 
     body = [[column.typed(row) for column in columns] for row in rows]
     header_cells = []
     for column in columns:
-        cell = WriteOnlyCell(ws, value=column.header)  # our own header text, never a trigger
+        cell = export_cell(ws, column.header)  # a header can be user text too: a score item's name
+        if not isinstance(cell, Cell):
+            cell = WriteOnlyCell(ws, value=cell)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         header_cells.append(cell)

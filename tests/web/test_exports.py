@@ -48,6 +48,7 @@ HOSTILE = {
     "note": "\r=2+2",
     "detail": "@cmd|' /C calc'!A0",
     "audit": "=cmd|' /C notepad'!A0",
+    "item": "=SUM(1,2)",
 }
 
 
@@ -76,6 +77,7 @@ def town(city, monkeypatch):
     s = preliminary_panel(city)
     s.entries[0].name = HOSTILE["teacher"]
     s.panel.room = HOSTILE["note"]
+    s.panel.form.items[0].name = HOSTILE["item"]  # a score form's item names are a school's text
     for judge, scores in zip(s.judges, (("90", "85", "88", "86"), ("80", "80", "80", "80"), ("85",) * 4)):
         judging.submit_sheet(s.appearance(0), judge, values(s.panel, *scores), version=None, editor="x")
     # public: an open listing with a note, an objection (resolved with a note), an announcement
@@ -195,7 +197,7 @@ EXPORTS: dict[str, list[Export]] = {
         Export(
             "city_admin",
             lambda t: f"/judging/panels/{t.judging.panel.id}/sheets.xlsx",
-            ("teacher", "school", "judge"),
+            ("teacher", "school", "judge", "item"),
             {"出场序号": INT, "评委总分": SCORE, "最后得分": SCORE},
         )
     ],
