@@ -133,7 +133,8 @@ def _semifinalists(a) -> list[Entry]:
 def _release(client, login, t) -> str:
     login(t.city.district_admin)
     r = client.post(
-        f"/awards/{t.advancement.competition.id}/publish/semifinal", data={"district_id": t.city.d1.id}
+        f"/awards/{t.advancement.competition.id}/publish/semifinal",
+        data={"district_id": t.city.d1.id, "confirm": "1"},
     )
     assert r.status_code in (200, 303), r.get_data(as_text=True)[:500]
     release = db.session.scalars(sa.select(AwardRelease)).first()
