@@ -59,6 +59,8 @@ LANDED = {
     "0004_advancement.py": "8d6ef081a926e5361244ba0a0f62d7ad961e4630d2366d2e90a7fea90804a7c8",
     "0005_public.py": "68d45257025eae2c140d79e3929c6bf6a103955c069c8400f7d13445981a6695",
     "0006_awards.py": "ce1ba9b3e84edf7c7e8c7456876edc0ad095e83db26c046b9f728417faefd7fd",
+    "0007_guards_absences_quota_policy.py": "3fb379616421a721e6c623a8c6f658ea0f0cb51e2dfb3a2b3f94d485a6ce4ced",
+    "0008_sessions_tokens_lockout_limits.py": "d91f5f31397ade05c857bae40cf7ace7e4e3d101d68cec1138bd6248a2ab994c",
 }
 VERSIONS = Path(__file__).resolve().parents[1] / "migrations" / "versions"
 

@@ -58,3 +58,15 @@ class Draw(db.Model):
     void_reason: Mapped[str | None] = mapped_column(sa.String(300))  # public
 
     parent: Mapped["Draw | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_announced(self) -> bool:
+        return self.status == DrawStatus.ANNOUNCED
+
+    @property
+    def is_drawn(self) -> bool:
+        return self.status == DrawStatus.DRAWN
+
+    @property
+    def is_void(self) -> bool:
+        return self.status == DrawStatus.VOID
