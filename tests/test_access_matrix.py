@@ -97,7 +97,7 @@ def test_each_role_is_refused_where_it_is_not_allowed(app, client, city, login, 
 # 302 to the login page) and the database is left exactly as it was. The first caller the rules allow
 # succeeds (2xx/3xx, not a login page) where the case marks ``ok``; the other allowed callers are not
 # refused (the step may by then be done, which is a 4xx other than 403, never a refusal).
-# Judging POSTs are covered by tests/judging (the judging engineer extends this matrix at merge).
+# Judging POSTs: test_r_role_1_every_judging_post_by_every_role below.
 
 CALLERS = (
     "anonymous",
@@ -387,5 +387,101 @@ def test_r_role_1_every_workflow_post_by_every_role(app, client, city, login, f)
             response = client.post(url, data=data(), content_type="multipart/form-data")
             assert response.status_code != 403, (name, caller)
             assert "/login" not in response.headers.get("Location", ""), (name, caller)
+            if i == 0 and must_succeed:
+                assert response.status_code < 400, (name, caller, response.status_code)
+
+
+def _judging_cases(city, f):
+    """The judging workflow on one open preliminary panel of the central school's unit (R-ORG-2):
+    its school admin, its district and the city organise it; the demo judge heads it."""
+    from app.judging import services as judging
+    from app.roles import Role
+    from tests.judging.helpers import preliminary_panel, values
+
+    s = preliminary_panel(city, entries=4)
+    p = s.panel
+    second = s.judges[1]
+    sheet = judging.submit_sheet(
+        s.appearance(1), second, values(p, "80", "80", "80", "80"), version=None, editor="t"
+    )
+    newcomer = f.gen_user(Role.JUDGE, school=city.township)
+    outsider = f.gen_user(Role.JUDGE, school=city.other_school)  # judges no panel here
+    callers = _callers(city, f) | {"other_judge": outsider}
+    from app.extensions import db
+
+    db.session.commit()
+    organisers = ("school_admin", "district_admin", "city_admin")
+    return callers, [
+        (
+            "sheet autosave",
+            f"/judging/score/{s.appearance(0).id}/autosave",
+            lambda: {**values(p, "90"), "version": "0", "editor": "t"},
+            ("judge",),
+            True,
+        ),
+        ("sheet submit", f"/judging/score/{s.appearance(2).id}/submit", dict, ("judge",), False),
+        (
+            "sheet amend",
+            f"/judging/sheets/{sheet.id}",
+            lambda: {**values(p, "81", "80", "80", "80"), "reason": "录入有误"},
+            (*organisers, "judge"),  # the judge heads the panel
+            False,
+        ),
+        ("room display number", f"/judging/panels/{p.id}/current", dict, (*organisers, "judge"), False),
+        ("sign-in codes", f"/judging/panels/{p.id}/codes", dict, organisers, False),
+        (
+            "judge assign",
+            f"/judging/panels/{p.id}/judges",
+            lambda: {"user_id": newcomer.id},
+            organisers,
+            False,
+        ),
+        ("judge head", f"/judging/panels/{p.id}/judges/{second.id}/head", dict, organisers, False),
+        ("panel fill", f"/judging/panels/{p.id}/fill", dict, organisers, False),
+        ("order draw", f"/judging/panels/{p.id}/draw", lambda: {"step": "announce"}, organisers, False),
+        ("panel close", f"/judging/panels/{p.id}/status", lambda: {"status": "closed"}, organisers, False),
+    ]
+
+
+def _callers(city, f):
+    from app.roles import Role
+
+    return {
+        "anonymous": None,
+        "other_school_admin": f.gen_user(Role.SCHOOL_ADMIN, school=city.other_school),
+        "school_admin": city.school_admin,
+        "other_district_admin": city.other_district_admin,
+        "district_admin": city.district_admin,
+        "city_admin": city.city_admin,
+        "judge": city.judge,
+    }
+
+
+def test_r_role_1_every_judging_post_by_every_role(app, client, city, login, f):
+    """R-ROLE-1, R-PANEL-1, R-SCORE-2: every judging step refused on the server outside role and scope
+    (a school admin of another unit, another district, a judge who does not head the panel)."""
+    callers, cases = _judging_cases(city, f)
+    for name, url, data, allowed, must_succeed in cases:
+        before = _snapshot()
+        for caller in (c for c in (*CALLERS, "other_judge") if c not in allowed):
+            with client.session_transaction() as session:
+                session.clear()
+            if callers[caller] is not None:
+                login(callers[caller])
+            response = client.post(url, data=data())
+            if caller == "anonymous":
+                assert response.status_code == 302 and "/login" in response.headers["Location"], (
+                    name,
+                    caller,
+                )
+            else:
+                assert response.status_code in (403, 404), (name, caller, response.status_code)
+        assert _snapshot() == before, f"{name}: a refused POST changed the database"
+        for i, caller in enumerate(c for c in CALLERS if c in allowed):
+            with client.session_transaction() as session:
+                session.clear()
+            login(callers[caller])
+            response = client.post(url, data=data())
+            assert response.status_code not in (401, 403), (name, caller, response.status_code)
             if i == 0 and must_succeed:
                 assert response.status_code < 400, (name, caller, response.status_code)
