@@ -11,12 +11,11 @@ from flask_login import current_user, login_user, logout_user, user_logged_in
 from app.auth import bp, services
 from app.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, UserForm
 from app.auth.models import User
-from app.errors import DomainError
 from app.extensions import db, limiter, login_manager
 from app.orgs.models import District, School
 from app.roles import Role
 from app.web.access import public, roles_required
-from app.web.forms import show_domain_error
+from app.web.forms import attempt
 from app.web.render import render_page_or_block
 
 
@@ -109,15 +108,12 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
-            services.change_own_password(user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            return render_page_or_block(
-                "auth/password.html", "password_form", status=error.status_code, form=form
-            )
-        db.session.commit()
+        done, _ = attempt(
+            lambda: services.change_own_password(user, form.current_password.data, form.new_password.data),
+            form,
+        )
+        if not done:
+            return render_page_or_block("auth/password.html", "password_form", status=422, form=form)
         remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
         login_user(user, remember=remember)  # this device continues with the new token
         flash("密码已修改；其他设备上的登录已失效。", "success")
@@ -185,8 +181,8 @@ def edit_user(user_id: int | None = None):
         form.role.data = user.role.value
     _fill_choices(form)
     if form.validate_on_submit():
-        try:
-            saved = services.save_user(
+        done, saved = attempt(
+            lambda: services.save_user(
                 current_user,
                 user,
                 username=form.username.data.strip(),
@@ -196,20 +192,10 @@ def edit_user(user_id: int | None = None):
                 school_id=form.school_id.data,
                 password=form.password.data or None,
                 active=form.active.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-            return render_page_or_block(
-                "auth/user_form.html",
-                "user_form",
-                status=error.status_code,
-                form=form,
-                user=user,
-                may_manage_account=may_manage,
-            )
-        else:
-            db.session.commit()
+            ),
+            form,
+        )
+        if done:
             flash(f"账号 {saved.username} 已保存。", "success")
             return redirect(url_for("auth.users"), 303)
     status = 422 if request.method == "POST" else 200
@@ -225,15 +211,11 @@ def reset_password(user_id: int):
     user = _user_in_scope(user_id)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.reset_password(current_user, user, form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
+        done, _ = attempt(lambda: services.reset_password(current_user, user, form.new_password.data), form)
+        if not done:
             return render_page_or_block(
-                "auth/reset_password.html", "reset_form", status=error.status_code, form=form, user=user
+                "auth/reset_password.html", "reset_form", status=422, form=form, user=user
             )
-        db.session.commit()
         flash(f"账号 {user.username} 的密码已重置，该账号在所有设备上的登录已失效。", "success")
         return redirect(url_for("auth.edit_user", user_id=user.id), 303)
     status = 422 if request.method == "POST" else 200

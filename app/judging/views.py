@@ -43,6 +43,7 @@ from app.orgs.models import District, School
 from app.roles import Role
 from app.rosters.models import Entry
 from app.web.access import public, roles_required
+from app.web.forms import attempt
 from app.web.render import render_page_or_block, wants_fragment
 from app.web.xlsx import Column, Table
 
@@ -146,13 +147,14 @@ def score(appearance_id: int):
     appearance = services.judge_appearance(current_user, appearance_id)
     if request.method == "POST":
         form = SheetForm()
-        try:
-            services.save_sheet(
+        done, refused = attempt(
+            lambda: services.save_sheet(
                 appearance, current_user, form.scores, version=form.expected_version, editor=form.editor.data
-            )
-        except DomainError as error:
-            return _sheet_refused(appearance, error)
-        db.session.commit()
+            ),
+            on_error=lambda error: _sheet_refused(appearance, error),
+        )
+        if not done:
+            return refused
         flash("已保存。", "success")
         return redirect(url_for("judging.score", appearance_id=appearance.id), 303)
     return render_page_or_block("judging/score.html", "sheet_status", **_score_context(appearance))
@@ -160,7 +162,6 @@ def score(appearance_id: int):
 
 def _sheet_refused(appearance, error: DomainError):
     """A refused save or submit changes nothing; the status area says why (409: another device saved first)."""
-    db.session.rollback()
     form = SheetForm()
     typed = {**form.scores, "version": form.version.data or ""}
     ctx = _score_context(
@@ -175,19 +176,22 @@ def autosave(appearance_id: int):
     """R-SCORE-2 autosave: answers only the status area (server total, saved values, new version)."""
     appearance, sheet = services.judge_sheet(current_user, appearance_id)
     form = SheetForm()
-    try:
-        sheet = services.save_sheet(
+    done, status = attempt(  # the status is read before the commit expires what it read
+        lambda: _status_context(
             appearance,
-            current_user,
-            form.scores,
-            version=form.expected_version,
-            editor=form.editor.data,
-            sheet=sheet,
-        )
-    except DomainError as error:
-        return _sheet_refused(appearance, error)
-    status = _status_context(appearance, sheet)  # before the commit expires what it read
-    db.session.commit()
+            services.save_sheet(
+                appearance,
+                current_user,
+                form.scores,
+                version=form.expected_version,
+                editor=form.editor.data,
+                sheet=sheet,
+            ),
+        ),
+        on_error=lambda error: _sheet_refused(appearance, error),
+    )
+    if not done:
+        return status
     if not request.htmx:
         return redirect(url_for("judging.score", appearance_id=appearance_id), 303)
     return render_page_or_block("judging/score.html", "sheet_status", **status)
@@ -199,19 +203,22 @@ def submit(appearance_id: int):
     """ "提交": saves the last values and locks the sheet (the page asked for confirmation first)."""
     appearance, sheet = services.judge_sheet(current_user, appearance_id)
     form = SheetForm()
-    try:
-        sheet = services.submit_sheet(
+    done, status = attempt(  # the status is read before the commit expires what it read
+        lambda: _status_context(
             appearance,
-            current_user,
-            form.scores,
-            version=form.expected_version,
-            editor=form.editor.data,
-            sheet=sheet,
-        )
-    except DomainError as error:
-        return _sheet_refused(appearance, error)
-    status = _status_context(appearance, sheet)
-    db.session.commit()
+            services.submit_sheet(
+                appearance,
+                current_user,
+                form.scores,
+                version=form.expected_version,
+                editor=form.editor.data,
+                sheet=sheet,
+            ),
+        ),
+        on_error=lambda error: _sheet_refused(appearance, error),
+    )
+    if not done:
+        return status
     if wants_fragment():  # the tablet shows the locked state at once, from this answer
         return render_page_or_block("judging/score.html", "sheet_status", **status)
     flash(f"{appearance.position} 号选手的评分已提交并锁定。", "success")
@@ -642,13 +649,11 @@ def sheet(sheet_id: int):
     error = None
     form = AmendForm()
     if request.method == "POST":
-        try:
-            services.amend_sheet(sheet, form.scores, reason=form.reason.data or "", by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc
-        else:
-            db.session.commit()
+        done, error = attempt(
+            lambda: services.amend_sheet(sheet, form.scores, reason=form.reason.data or "", by=current_user),
+            on_error=lambda refused: refused,
+        )
+        if done:
             flash("评分已更正，并记入审计日志。", "success")
             return redirect(url_for("judging.sheet", sheet_id=sheet_id), 303)
         sheet = services.sheet_for(sheet_id)
@@ -684,13 +689,12 @@ def school_form(stage_id: int):
     rows = [(i.name, score_text(i.weight), score_text(i.max_points)) for i in form.items]
     if request.method == "POST":
         rows = SchoolFormForm().rows
-        try:
-            services.save_school_form(stage, school, services.parse_form_rows(rows), by=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            error = exc.message
-        else:
-            db.session.commit()
+        done, refused = attempt(
+            lambda: services.save_school_form(stage, school, services.parse_form_rows(rows), by=current_user),
+            on_error=lambda refused: refused.message,
+        )
+        error = None if done else refused
+        if done:
             flash("评分表已保存。", "success")
             return redirect(url_for("judging.school_form", stage_id=stage.id, school=school.id), 303)
     return render_page_or_block(
