@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 DISTRICTS, UNITS_PER_DISTRICT, TEACHERS = 10, 30, 30_000
@@ -239,6 +239,7 @@ def run():
         from app.advancement import services
         from app.advancement.models import AdvancementUnit
         from app.extensions import db
+        from app.timeutil import utcnow
 
         stage, admin = _build_city(sizes)
         services.freeze_quotas(stage, by=admin)
@@ -248,8 +249,9 @@ def run():
         times = []
         for unit in sample:
             start = time.perf_counter()
-            draw = services.announce_unit_draw(unit, [s[0] for s in SOURCES], by=admin)
-            services.perform_draw(draw, [s[1] for s in SOURCES], by=admin)
+            event_at = utcnow() + timedelta(hours=1)
+            draw = services.announce_unit_draw(unit, [s[0] for s in SOURCES], by=admin, event_at=event_at)
+            services.perform_draw(draw, [s[1] for s in SOURCES], by=admin, now=event_at)
             db.session.commit()
             times.append(time.perf_counter() - start)
         times.sort()
