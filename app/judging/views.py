@@ -170,16 +170,18 @@ def _sheet_refused(appearance, error: DomainError):
     return render_page_or_block("judging/score.html", "sheet_status", status=error.status_code, **ctx)
 
 
-@bp.route("/judging/score/<int:appearance_id>/autosave", methods=["POST"])
-@roles_required(Role.JUDGE)
-def autosave(appearance_id: int):
-    """R-SCORE-2 autosave: answers only the status area (server total, saved values, new version)."""
+def _store_sheet(appearance_id: int, verb):
+    """Save or submit one judge's sheet in one transaction (R-SCORE-2): ``(appearance, done, answer)``.
+
+    ``answer`` is the status area's context, read before the commit expires what it read, or — when
+    the service refused — the status area saying why.
+    """
     appearance, sheet = services.judge_sheet(current_user, appearance_id)
     form = SheetForm()
-    done, status = attempt(  # the status is read before the commit expires what it read
+    done, answer = attempt(
         lambda: _status_context(
             appearance,
-            services.save_sheet(
+            verb(
                 appearance,
                 current_user,
                 form.scores,
@@ -190,6 +192,14 @@ def autosave(appearance_id: int):
         ),
         on_error=lambda error: _sheet_refused(appearance, error),
     )
+    return appearance, done, answer
+
+
+@bp.route("/judging/score/<int:appearance_id>/autosave", methods=["POST"])
+@roles_required(Role.JUDGE)
+def autosave(appearance_id: int):
+    """R-SCORE-2 autosave: answers only the status area (server total, saved values, new version)."""
+    _, done, status = _store_sheet(appearance_id, services.save_sheet)
     if not done:
         return status
     if not request.htmx:
@@ -201,22 +211,7 @@ def autosave(appearance_id: int):
 @roles_required(Role.JUDGE)
 def submit(appearance_id: int):
     """ "提交": saves the last values and locks the sheet (the page asked for confirmation first)."""
-    appearance, sheet = services.judge_sheet(current_user, appearance_id)
-    form = SheetForm()
-    done, status = attempt(  # the status is read before the commit expires what it read
-        lambda: _status_context(
-            appearance,
-            services.submit_sheet(
-                appearance,
-                current_user,
-                form.scores,
-                version=form.expected_version,
-                editor=form.editor.data,
-                sheet=sheet,
-            ),
-        ),
-        on_error=lambda error: _sheet_refused(appearance, error),
-    )
+    appearance, done, status = _store_sheet(appearance_id, services.submit_sheet)
     if not done:
         return status
     if wants_fragment():  # the tablet shows the locked state at once, from this answer
