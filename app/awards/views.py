@@ -312,6 +312,7 @@ def preview_xlsx(competition_id: int, kind: str):
                 Column("应参赛人数", "eligible", "int"),
                 Column("参赛率", "participation", "ratio"),
                 Column("异议成立", "upheld", "int"),
+                Column("弄虚作假", "fraud", "int"),  # R-AW-3: the preview's column, exported too
                 Column("组织奖", "awarded", "bool"),
             ]
         )

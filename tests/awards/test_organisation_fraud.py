@@ -3,7 +3,10 @@ competition, however the disqualification was recorded (issue 15.5)."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
+
+from openpyxl import load_workbook
 
 from app.awards import rules, services
 from app.awards.models import AwardKind
@@ -77,3 +80,20 @@ def test_r_aw_3_objection_upheld_for_fraud_counts_once_dismissed_does_not(city, 
     db.session.commit()
     rows = {(r.category, r.name): r for r in services.organisation_preview(competition)}
     assert rows[("学校", "松岭镇中心小学")].fraud == 1 and not rows[("学校", "松岭镇中心小学")].awarded
+
+
+def test_r_aw_3_organisation_export_carries_the_fraud_column_the_preview_shows(client, login, city, f):
+    """R-XLS-1: the 组织奖 preview's 弄虚作假 column is in its xlsx too, as a number."""
+    competition = f.gen_competition()
+    cheat, *_ = competitors(competition, StageKind.PRELIMINARY, [city.other_school], 3)
+    _stamp(competition, city.other_school, datetime(2026, 12, 1, 8, 0))
+    cheat.disqualified_at = utcnow()
+    db.session.commit()
+    login(city.city_admin)
+    response = client.get(f"/awards/{competition.id}/export/organisation.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    header = [c.value for c in sheet[1]]
+    rows = {r[1]: dict(zip(header, r)) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["松岭镇中心小学"]["弄虚作假"] == 1 and rows["松岭镇中心小学"]["组织奖"] == "否"
+    assert rows["西岭县"]["弄虚作假"] == 1
